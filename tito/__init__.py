@@ -1,0 +1,3 @@
+"""tito: the TinyTorch course command line (export, test, notebook, check, status)."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from tito.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""One module per command; the registry is tito.main.COMMANDS."""

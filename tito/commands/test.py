@@ -1,0 +1,191 @@
+"""Run a module's inline notebook tests (nbval, a real kernel), then its package tests.
+
+With your notebook present, its cells run top to bottom in a Jupyter kernel
+(nbval), then pytest runs tests/NN_name against the package you exported.
+Without one, the reference notebook built from src/ is used, and tito says so.
+Exit code 0 only when both phases ran tests and all of them passed.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+from tito.core.cli import add_module_args, modules_from
+
+EXAMPLES = """\
+examples:
+  tito test --module 04_losses        # your notebook, then tests/04_losses
+  tito test --all                     # every module, one summary table
+  tito test --module 04 --package-only
+"""
+
+
+def add_arguments(parser) -> None:
+    add_module_args(parser)
+    parser.add_argument("--package-only", action="store_true",
+                        help="skip the notebook; run only tests/NN_name")
+    parser.add_argument("--timeout", type=float, default=300, metavar="S",
+                        help="seconds one notebook cell may run (default "
+                        "300)")
+
+
+def _code_cells(nb):
+    """nbval's `Cell k` (k-th code cell) → (notebook index, grade_id)."""
+    out = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+            out.append((index, gid))
+    return out
+
+
+def _notebook_phase(module, timeout):
+    from tito.core.notebooks import (instructor_notebook, load_notebook,
+                                     write_notebook)
+    from tito.core.testing import PhaseResult, run_pytest
+
+    if module.notebook.exists():
+        path = module.notebook
+        label = module.rel(path)
+        nb = load_notebook(path, label)
+        print(f"• {module.slug}: running your notebook {label} "
+              "(a Jupyter kernel runs every cell)")
+    else:
+        nb = instructor_notebook(module)
+        path = module.reference_notebook
+        write_notebook(nb, path)
+        label = module.rel(module.source)
+        print(f"• {module.slug}: no notebook of yours at "
+              f"{module.rel(module.notebook)}; running the reference built "
+              f"from {label}")
+    result = PhaseResult("inline")
+    cells = _code_cells(nb)
+    graded = [gid for _, gid in cells if gid and "test" in gid]
+    if not cells:
+        result.problem = f"{label} has no code cells"
+        return result, label
+    result = run_pytest(module.root, [str(path)], "inline",
+                        ["--nbval-lax", "--nbval-current-env",
+                         f"--nbval-cell-timeout={timeout:g}"])
+    for failure in result.failures:
+        if failure.name.startswith("Cell "):
+            k = int(failure.name.split()[1])
+            if k < len(cells):
+                index, gid = cells[k]
+                failure.name = f"cell {index + 1}" + (f" [{gid}]" if gid
+                                                     else "")
+    if not graded and result.problem is None:
+        result.problem = f"{label} has no graded test cells"
+    return result, label
+
+
+def _package_phase(module):
+    from tito.core.testing import PhaseResult, run_pytest
+
+    result = PhaseResult("package")
+    tests = module.tests_dir
+    if not tests.is_dir() or not any(tests.rglob("test_*.py")):
+        result.problem = (f"{module.rel(tests)} has no test files: a module "
+                          "without tests is an error")
+        return result
+    print(f"• {module.slug}: running pytest {module.rel(tests)} against "
+          f"{module.rel(module.package_file)}")
+    return run_pytest(module.root, [str(tests)], "package")
+
+
+def _origin_problem(module):
+    """Say when the package file is not built from the notebook under test."""
+    from tito.core.exporter import notebook_digest, read_origin
+    from tito.core.notebooks import load_notebook
+
+    pkg = module.package_file
+    if not pkg.exists():
+        return (f"{module.rel(pkg)} does not exist yet", "error")
+    origin = read_origin(pkg)
+    if not module.notebook.exists():
+        return None
+    label = module.rel(module.notebook)
+    if origin is None or origin[0] != label:
+        source = origin[0] if origin else "an unknown source"
+        return (f"{module.rel(pkg)} was exported from {source}, not from "
+                f"your notebook; run tito export --module {module.slug} "
+                "first", "error")
+    try:
+        digest = notebook_digest(load_notebook(module.notebook, label), label)
+    except Exception:
+        return None
+    if digest != origin[1]:
+        return (f"your notebook changed after its last export; the package "
+                f"tests use the exported version (run tito export --module "
+                f"{module.slug} to update it)", "warning")
+    return None
+
+
+def _print_failures(result, limit=5):
+    for failure in result.failures[:limit]:
+        print(f"    ✗ {failure.name}: {failure.message}")
+    if len(result.failures) > limit:
+        print(f"    … and {len(result.failures) - limit} more")
+    if result.problem:
+        print(f"    ✗ {result.problem}")
+
+
+def _save_status(root, rows) -> None:
+    from tito.core.fsutil import atomic_write_text
+
+    path = root / ".tito" / "status.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = {}
+    for slug, ok, source in rows:
+        data[slug] = {"passed": ok, "source": source,
+                      "time": time.strftime("%Y-%m-%d %H:%M:%S")}
+    try:
+        atomic_write_text(path, json.dumps(data, indent=2) + "\n")
+    except Exception:
+        pass  # status is a convenience; never fail a test run over it
+
+
+def run(args) -> int:
+    root, modules = modules_from(args)
+    rows = []
+    for module in modules:
+        started = time.monotonic()
+        inline, label = (None, "-") if args.package_only else \
+            _notebook_phase(module, args.timeout)
+        if inline is not None:
+            print(f"  inline tests:  {inline.counts()}")
+            _print_failures(inline)
+        pkg = None
+        problem = _origin_problem(module)
+        if problem and problem[1] == "warning":
+            print(f"  ! {problem[0]}")
+        if problem and problem[1] == "error":
+            from tito.core.testing import PhaseResult
+
+            pkg = PhaseResult("package", problem=problem[0])
+        else:
+            pkg = _package_phase(module)
+        print(f"  package tests: {pkg.counts()}")
+        _print_failures(pkg)
+        ok = pkg.ok and (inline is None or inline.ok)
+        rows.append((module, inline, pkg, ok, time.monotonic() - started,
+                     label))
+    _save_status(root, [(m.slug, ok, label) for m, _, _, ok, _, label
+                        in rows])
+    print()
+    print(f"{'module':<18}{'inline (notebook)':<26}{'package (pytest)':<26}"
+          "result")
+    for module, inline, pkg, ok, seconds, _ in rows:
+        inline_text = inline.counts() if inline else "skipped"
+        print(f"{module.slug:<18}{inline_text:<26}{pkg.counts():<26}"
+              f"{'PASS' if ok else 'FAIL'}  ({seconds:.1f} s)")
+    failed = [m.slug for m, _, _, ok, _, _ in rows if not ok]
+    if failed:
+        print(f"\n✗ {len(failed)} of {len(rows)} module(s) failed: "
+              f"{', '.join(failed)}")
+        return 1
+    print(f"\n✓ all {len(rows)} module(s) passed")
+    return 0

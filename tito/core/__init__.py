@@ -1,0 +1,1 @@
+"""Shared helpers for tito commands. Keep imports here cheap: `tito --help` loads this."""

@@ -1,0 +1,89 @@
+"""File operations that never lose work: atomic writes, named backups, a lock."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from tito.core.errors import TitoError
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write `text` to `path` via a temporary file in the same folder.
+
+    Readers see the old file or the new one, never half of either; a crash
+    leaves no partial file behind (the temporary file is removed).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
+                                   dir=path.parent)
+    except PermissionError:
+        raise TitoError(f"cannot write to {path.parent} (permission denied)",
+                        hint="check the folder's permissions (chmod u+w)") \
+            from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            shutil.copymode(path, tmp)
+        else:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def timestamp() -> str:
+    """Sortable and readable; includes microseconds so two never collide."""
+    now = time.time()
+    micro = int((now % 1) * 1_000_000)
+    return time.strftime("%Y%m%d-%H%M%S", time.localtime(now)) + f"-{micro:06d}"
+
+
+def backup(path: Path, backups_dir: Path) -> Path:
+    """Copy `path` to `backups_dir/<stem>.<timestamp><suffix>` and return it."""
+    backups_dir.mkdir(parents=True, exist_ok=True)
+    target = backups_dir / f"{path.stem}.{timestamp()}{path.suffix}"
+    shutil.copy2(path, target)
+    return target
+
+
+@contextmanager
+def exclusive_lock(lock_path: Path, what: str, wait: float = 60.0):
+    """Hold an exclusive lock file for the duration of a write.
+
+    Two `tito export` runs at once queue up instead of racing; after `wait`
+    seconds the second one gives up with a clear error.
+    """
+    import fcntl
+
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(lock_path, "a+")
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise TitoError(
+                        f"another tito process is still {what}",
+                        hint="wait for it to finish, then run this again",
+                    ) from None
+                time.sleep(0.05)
+        yield
+    finally:
+        handle.close()

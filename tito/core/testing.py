@@ -1,0 +1,130 @@
+"""Run pytest (and nbval) in a subprocess and read the JUnit XML it writes.
+
+Pass and fail come from pytest's exit code and test results, never from
+scraping the ✅ lines a notebook prints.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ANSI_RE = re.compile(r"(?:\x1b|#x1B)\[[0-9;]*[A-Za-z]")
+EXC_LINE_RE = re.compile(r"^([A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt|"
+                         r"Warning)|AssertionError|NotImplementedError)\b:?")
+
+
+# pytest, with the same import shortcut as tito itself (see tito.main)
+PYTEST_MAIN = ("import sys; sys.modules.setdefault('rfc3987_syntax', None); "
+               "import pytest; sys.exit(pytest.main(sys.argv[1:]))")
+
+
+@dataclass
+class Failure:
+    name: str
+    message: str
+
+
+@dataclass
+class PhaseResult:
+    label: str
+    passed: int = 0
+    failed: int = 0
+    skipped: int = 0
+    exit_code: int = 0
+    failures: list[Failure] = field(default_factory=list)
+    problem: str | None = None  # a reason the phase could not run properly
+
+    @property
+    def ok(self) -> bool:
+        return (self.exit_code == 0 and self.failed == 0
+                and self.problem is None and self.passed > 0)
+
+    def counts(self) -> str:
+        if self.problem and not (self.passed or self.failed):
+            return "did not run"
+        text = f"{self.passed} passed, {self.failed} failed"
+        if self.skipped:
+            text += f", {self.skipped} skipped"
+        return text
+
+
+def clean_error(text: str) -> str:
+    """The most telling line of a failure: its exception line."""
+    lines = [ANSI_RE.sub("", line).rstrip()
+             for line in (text or "").splitlines()]
+    lines = [line for line in lines if line.strip()]
+    for line in reversed(lines):
+        stripped = line.strip()
+        if stripped.startswith("E   "):
+            stripped = stripped[4:].strip()
+        if EXC_LINE_RE.match(stripped):
+            return stripped[:300]
+    return (lines[-1].strip() if lines else "failed")[:300]
+
+
+def test_env(root: Path) -> dict:
+    """Environment in which the project's own `tinytorch` wins imports."""
+    env = dict(os.environ)
+    parts = [str(root)] + [p for p in env.get("PYTHONPATH", "").split(
+        os.pathsep) if p]
+    env["PYTHONPATH"] = os.pathsep.join(parts)
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env.setdefault("MPLBACKEND", "Agg")
+    return env
+
+
+def run_pytest(root: Path, targets: list[str], label: str,
+               extra: list[str] | None = None,
+               timeout: float = 1800) -> PhaseResult:
+    """Run `pytest targets`, quietly, and summarise its JUnit report."""
+    result = PhaseResult(label)
+    with tempfile.TemporaryDirectory(prefix="tito-test-") as tmp:
+        junit = Path(tmp) / "junit.xml"
+        cmd = [sys.executable, "-c", PYTEST_MAIN, *targets, "-q",
+               "-p", "no:cacheprovider", f"--junitxml={junit}",
+               "-o", "junit_family=xunit1", *(extra or [])]
+        try:
+            proc = subprocess.run(cmd, cwd=root, env=test_env(root),
+                                  capture_output=True, text=True,
+                                  timeout=timeout)
+        except subprocess.TimeoutExpired:
+            result.problem = f"timed out after {timeout:.0f} s"
+            result.exit_code = 124
+            return result
+        result.exit_code = proc.returncode
+        if junit.exists():
+            _read_junit(junit, result)
+        if proc.returncode == 5:
+            result.problem = "no tests were collected"
+        elif proc.returncode not in (0, 1):
+            tail = clean_error(proc.stderr or proc.stdout)
+            result.problem = f"pytest exited with code {proc.returncode}: {tail}"
+    return result
+
+
+def _read_junit(path: Path, result: PhaseResult) -> None:
+    try:
+        tree = ET.parse(path)
+    except ET.ParseError:
+        result.problem = "pytest wrote an unreadable report"
+        return
+    for case in tree.iter("testcase"):
+        name = case.get("name", "?")
+        bad = case.find("failure")
+        if bad is None:
+            bad = case.find("error")
+        if bad is not None:
+            result.failed += 1
+            text = (bad.get("message") or "") + "\n" + (bad.text or "")
+            result.failures.append(Failure(name, clean_error(text)))
+        elif case.find("skipped") is not None:
+            result.skipped += 1
+        else:
+            result.passed += 1
