@@ -21,6 +21,7 @@ def make_copy(dest: Path) -> Path:
     """A copy of the repository that tito and tinytorch run from."""
     ignore = shutil.ignore_patterns("__pycache__", ".pytest_cache",
                                     ".hypothesis", "*.pyc")
+    dest.mkdir(parents=True, exist_ok=True)
     for item in COPY_ITEMS:
         src = ROOT / item
         if src.is_dir():

@@ -91,7 +91,10 @@ def _package_phase(module):
         return result
     print(f"• {module.slug}: running pytest {module.rel(tests)} against "
           f"{module.rel(module.package_file)}")
-    return run_pytest(module.root, [str(tests)], "package")
+    # a test file that fails at import (e.g. it builds Tensors at the top)
+    # must not hide the results of every other file
+    return run_pytest(module.root, [str(tests)], "package",
+                      ["--continue-on-collection-errors"])
 
 
 def _origin_problem(module):

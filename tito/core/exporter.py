@@ -313,7 +313,24 @@ def export(module: Module, nb, label: str, origin: str,
     if dry_run:
         return ExportResult(module, target, origin, label, changed, text)
     _import_check(root, module, text, label)
-    if changed:
-        with exclusive_lock(root / ".tito" / "export.lock", "exporting"):
+    with exclusive_lock(root / ".tito" / "export.lock", "exporting"):
+        remove_stale_temporaries(target)
+        old = target.read_text(encoding="utf-8") if target.exists() else None
+        changed = old != text
+        if changed:
             atomic_write_text(target, text)
     return ExportResult(module, target, origin, label, changed, text)
+
+
+def remove_stale_temporaries(target: Path) -> list[Path]:
+    """Delete temporary files an interrupted export left beside `target`.
+
+    Call with the export lock held: no other writer can own them then.
+    """
+    stale = list(target.parent.glob(f".{target.name}.*.tmp"))
+    for path in stale:
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass
+    return stale

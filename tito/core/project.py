@@ -132,6 +132,14 @@ def discover(root: Path) -> list[Module]:
     return found
 
 
+def incomplete(root: Path) -> list[Path]:
+    """Folders under src/ named like modules but missing their source."""
+    src = root / "src"
+    return [d for d in sorted(src.iterdir()) if src.is_dir()
+            and d.is_dir() and MODULE_DIR_RE.match(d.name)
+            and not (d / f"{d.name}.py").is_file()] if src.is_dir() else []
+
+
 def resolve(root: Path, query: str) -> Module:
     """Accept `04`, `4`, `losses` or `04_losses`; suggest on a miss."""
     modules = discover(root)
@@ -144,7 +152,18 @@ def resolve(root: Path, query: str) -> Module:
     names = [m.slug for m in modules] + [m.name for m in modules]
     close = difflib.get_close_matches(q, names, n=1, cutoff=0.5)
     known = ", ".join(m.slug for m in modules) or "none"
-    if close:
+    broken = [d for d in incomplete(root)
+              if difflib.get_close_matches(q, [d.name, d.name[3:]], n=1,
+                                           cutoff=0.5)
+              or q in (d.name[:2], d.name[3:])]
+    if broken:
+        folder = broken[0]
+        files = ", ".join(sorted(p.name for p in folder.glob("*.py"))) or \
+            "no .py file"
+        hint = (f"src/{folder.name}/ should hold {folder.name}.py but has "
+                f"{files}: a module folder and its source must share one "
+                "name (was one of them renamed?)")
+    elif close:
         match = next(m for m in modules if close[0] in (m.slug, m.name))
         hint = f"did you mean --module {match.slug}? (known: {known})"
     else:
