@@ -480,10 +480,11 @@ def test_forward_uses_array_level_kernels(monkeypatch):
     MSELoss()(Tensor([1.0]), Tensor([2.0]))
     CrossEntropyLoss()(Tensor([[1.0, 2.0]]), Tensor([0]))
     BinaryCrossEntropyLoss()(Tensor([0.5]), Tensor([1.0]))
+    # _reduce_mean drives the kernel, one block of rows at a time
     assert calls == ["_log_softmax_forward",
-                     "_mse_forward", "_reduce_mean",
-                     "_cross_entropy_forward", "_reduce_mean",
-                     "_binary_cross_entropy_forward", "_reduce_mean"]
+                     "_reduce_mean", "_mse_forward",
+                     "_reduce_mean", "_cross_entropy_forward",
+                     "_reduce_mean", "_binary_cross_entropy_forward"]
 
 
 def test_kernels_return_per_sample_arrays():
@@ -528,3 +529,91 @@ def _repo_root():
     import tinytorch.core.losses as module
     from pathlib import Path
     return str(Path(module.__file__).resolve().parents[2])
+
+
+# ---------------------------------------------- blocked evaluation (issue 8)
+def _peak_extra_mb(call):
+    import gc
+    import tracemalloc
+
+    gc.collect()
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    call()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return (peak - base) / 1e6
+
+
+def test_blocked_cross_entropy_needs_under_2mb_beyond_the_logits():
+    rng = np.random.default_rng(7)
+    logits = Tensor(rng.normal(size=(128, 50_000)).astype(np.float32))
+    labels = Tensor(rng.integers(0, 50_000, size=128))
+    extra = _peak_extra_mb(lambda: CrossEntropyLoss()(logits, labels))
+    assert extra < 2.0, f"peak extra memory {extra:.2f} MB, over 2 MB"
+
+
+@pytest.mark.parametrize("loss_name", ["mse", "bce"])
+def test_blocked_mse_and_bce_stay_small_and_float32(loss_name):
+    rng = np.random.default_rng(8)
+    shape = (128, 50_000)
+    if loss_name == "mse":
+        fn = MSELoss()
+        a = rng.normal(size=shape).astype(np.float32)
+        b = rng.normal(size=shape).astype(np.float32)
+    else:
+        fn = BinaryCrossEntropyLoss()
+        a = rng.uniform(0.01, 0.99, size=shape).astype(np.float32)
+        b = rng.integers(0, 2, size=shape).astype(np.float32)
+    A, Bt = Tensor(a), Tensor(b)
+    # well below one float64 copy (51.2 MB) or even a float32 one (25.6)
+    assert _peak_extra_mb(lambda: fn(A, Bt)) < 8.0
+    assert fn(A, Bt).dtype == np.float32
+
+
+def test_many_blocks_give_the_one_block_answer():
+    """Rows split over many ~1 MB blocks; same mean as one big call."""
+    rng = np.random.default_rng(9)
+    x = rng.normal(size=(3001, 700)).astype(np.float32) * 4
+    t = rng.integers(0, 700, size=3001)
+    blocks = losses._row_blocks(3001, x[:1].nbytes)
+    assert len(blocks) > 5
+    got = CrossEntropyLoss()(Tensor(x), Tensor(t)).item()
+    x64 = x.astype(np.float64)
+    m = x64.max(axis=1)
+    ref = np.mean(m + np.log(np.exp(x64 - m[:, None]).sum(axis=1))
+                  - x64[np.arange(3001), t])
+    assert got == pytest.approx(ref, rel=1e-6)
+    out = log_softmax(Tensor(x), dim=-1).data
+    np.testing.assert_allclose(out, x64 - (m + np.log(np.exp(
+        x64 - m[:, None]).sum(axis=1)))[:, None], rtol=1e-5, atol=1e-5)
+
+
+def test_mse_float32_overflow_is_recomputed_not_inf():
+    # one squared error of 4e38 overflows float32; the mean (1e38) fits
+    p = Tensor(np.array([2e19, 0.0, 0.0, 0.0], dtype=np.float32))
+    t = Tensor(np.zeros(4, dtype=np.float32))
+    loss = MSELoss()(p, t)
+    assert loss.dtype == np.float32
+    assert loss.item() == pytest.approx(
+        float(np.float32(2e19)) ** 2 / 4, rel=1e-6)
+
+
+def test_mse_too_large_for_float32_raises():
+    p = Tensor(np.full(3, 1e30, dtype=np.float32))
+    t = Tensor(np.zeros(3, dtype=np.float32))
+    with pytest.raises(ValueError, match=r"MSELoss: the loss is 1e\+60, "
+                       r"too large for float32.*Hint: scale"):
+        MSELoss()(p, t)
+    # the same values in float64 are fine
+    p64 = Tensor(np.full(3, 1e30), dtype=np.float64)
+    assert MSELoss()(p64, Tensor(np.zeros(3), dtype=np.float64)).item() \
+        == pytest.approx(1e60)
+
+
+def test_huge_finite_inputs_are_not_mistaken_for_inf():
+    big = np.float32(3e38)
+    p = Tensor(np.array([big, big], dtype=np.float32))
+    assert MSELoss()(p, p).item() == 0.0
+    logits = Tensor(np.array([[big, 0.0], [0.0, big]], dtype=np.float32))
+    assert CrossEntropyLoss()(logits, Tensor([0, 1])).item() == 0.0
