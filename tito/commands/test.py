@@ -40,10 +40,11 @@ def _code_cells(nb):
     return out
 
 
-def _notebook_phase(module, timeout):
+def _start_notebook(module, timeout):
+    """Start the nbval run of the module's notebook; return a job."""
     from tito.core.notebooks import (instructor_notebook, load_notebook,
                                      write_notebook)
-    from tito.core.testing import PhaseResult, run_pytest
+    from tito.core.testing import PhaseResult, PytestRun
 
     if module.notebook.exists():
         path = module.notebook
@@ -59,15 +60,19 @@ def _notebook_phase(module, timeout):
         print(f"• {module.slug}: no notebook of yours at "
               f"{module.rel(module.notebook)}; running the reference built "
               f"from {label}")
-    result = PhaseResult("inline")
     cells = _code_cells(nb)
-    graded = [gid for _, gid in cells if gid and "test" in gid]
     if not cells:
-        result.problem = f"{label} has no code cells"
-        return result, label
-    result = run_pytest(module.root, [str(path)], "inline",
-                        ["--nbval-lax", "--nbval-current-env",
-                         f"--nbval-cell-timeout={timeout:g}"])
+        return (PhaseResult("inline", problem=f"{label} has no code cells"),
+                label, cells)
+    run = PytestRun(module.root, [str(path)], "inline",
+                    ["--nbval-lax", "--nbval-current-env",
+                     f"--nbval-cell-timeout={timeout:g}"])
+    return run, label, cells
+
+
+def _finish_notebook(job):
+    run, label, cells = job
+    result = run.wait() if hasattr(run, "wait") else run
     for failure in result.failures:
         if failure.name.startswith("Cell "):
             k = int(failure.name.split()[1])
@@ -75,26 +80,32 @@ def _notebook_phase(module, timeout):
                 index, gid = cells[k]
                 failure.name = f"cell {index + 1}" + (f" [{gid}]" if gid
                                                      else "")
+    graded = [gid for _, gid in cells if gid and "test" in gid]
     if not graded and result.problem is None:
         result.problem = f"{label} has no graded test cells"
     return result, label
 
 
-def _package_phase(module):
-    from tito.core.testing import PhaseResult, run_pytest
+def _start_package(module):
+    """Start pytest on tests/NN_name; return a job (or a failed result)."""
+    from tito.core.testing import PhaseResult, PytestRun
 
-    result = PhaseResult("package")
     tests = module.tests_dir
     if not tests.is_dir() or not any(tests.rglob("test_*.py")):
-        result.problem = (f"{module.rel(tests)} has no test files: a module "
-                          "without tests is an error")
-        return result
+        return PhaseResult("package", problem=(
+            f"{module.rel(tests)} has no test files: a module without "
+            "tests is an error"))
+    problem = _origin_problem(module)
+    if problem and problem[1] == "warning":
+        print(f"  ! {problem[0]}")
+    if problem and problem[1] == "error":
+        return PhaseResult("package", problem=problem[0])
     print(f"• {module.slug}: running pytest {module.rel(tests)} against "
           f"{module.rel(module.package_file)}")
     # a test file that fails at import (e.g. it builds Tensors at the top)
     # must not hide the results of every other file
-    return run_pytest(module.root, [str(tests)], "package",
-                      ["--continue-on-collection-errors"])
+    return PytestRun(module.root, [str(tests)], "package",
+                     ["--continue-on-collection-errors"])
 
 
 def _origin_problem(module):
@@ -156,21 +167,15 @@ def run(args) -> int:
     rows = []
     for module in modules:
         started = time.monotonic()
-        inline, label = (None, "-") if args.package_only else \
-            _notebook_phase(module, args.timeout)
+        # the two phases are independent: run them side by side
+        job = None if args.package_only else \
+            _start_notebook(module, args.timeout)
+        pkg_job = _start_package(module)
+        inline, label = (None, "-") if job is None else _finish_notebook(job)
+        pkg = pkg_job.wait() if hasattr(pkg_job, "wait") else pkg_job
         if inline is not None:
             print(f"  inline tests:  {inline.counts()}")
             _print_failures(inline)
-        pkg = None
-        problem = _origin_problem(module)
-        if problem and problem[1] == "warning":
-            print(f"  ! {problem[0]}")
-        if problem and problem[1] == "error":
-            from tito.core.testing import PhaseResult
-
-            pkg = PhaseResult("package", problem=problem[0])
-        else:
-            pkg = _package_phase(module)
         print(f"  package tests: {pkg.counts()}")
         _print_failures(pkg)
         ok = pkg.ok and (inline is None or inline.ok)

@@ -80,33 +80,59 @@ def test_env(root: Path) -> dict:
     return env
 
 
+class PytestRun:
+    """One `pytest` subprocess: start it, do other work, then collect it.
+
+    `tito test` starts the notebook run and the package run together (they
+    are independent), which on a two-core machine takes about as long as
+    the slower of the two instead of their sum.
+    """
+
+    def __init__(self, root: Path, targets: list[str], label: str,
+                 extra: list[str] | None = None, timeout: float = 1800):
+        self.root, self.label, self.timeout = root, label, timeout
+        self._tmp = tempfile.TemporaryDirectory(prefix="tito-test-")
+        tmp = Path(self._tmp.name)
+        self.junit = tmp / "junit.xml"
+        self._out = open(tmp / "output.txt", "w+", encoding="utf-8")
+        cmd = [sys.executable, "-c", PYTEST_MAIN, *targets, "-q",
+               "-p", "no:cacheprovider", f"--junitxml={self.junit}",
+               "-o", "junit_family=xunit1", *(extra or [])]
+        self.proc = subprocess.Popen(cmd, cwd=root, env=test_env(root),
+                                     stdout=self._out,
+                                     stderr=subprocess.STDOUT, text=True)
+
+    def wait(self) -> PhaseResult:
+        result = PhaseResult(self.label)
+        try:
+            try:
+                code = self.proc.wait(timeout=self.timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+                result.problem = f"timed out after {self.timeout:.0f} s"
+                result.exit_code = 124
+                return result
+            result.exit_code = code
+            if self.junit.exists():
+                _read_junit(self.junit, result)
+            if code == 5:
+                result.problem = "no tests were collected"
+            elif code not in (0, 1):
+                self._out.seek(0)
+                tail = clean_error(self._out.read())
+                result.problem = f"pytest exited with code {code}: {tail}"
+            return result
+        finally:
+            self._out.close()
+            self._tmp.cleanup()
+
+
 def run_pytest(root: Path, targets: list[str], label: str,
                extra: list[str] | None = None,
                timeout: float = 1800) -> PhaseResult:
     """Run `pytest targets`, quietly, and summarise its JUnit report."""
-    result = PhaseResult(label)
-    with tempfile.TemporaryDirectory(prefix="tito-test-") as tmp:
-        junit = Path(tmp) / "junit.xml"
-        cmd = [sys.executable, "-c", PYTEST_MAIN, *targets, "-q",
-               "-p", "no:cacheprovider", f"--junitxml={junit}",
-               "-o", "junit_family=xunit1", *(extra or [])]
-        try:
-            proc = subprocess.run(cmd, cwd=root, env=test_env(root),
-                                  capture_output=True, text=True,
-                                  timeout=timeout)
-        except subprocess.TimeoutExpired:
-            result.problem = f"timed out after {timeout:.0f} s"
-            result.exit_code = 124
-            return result
-        result.exit_code = proc.returncode
-        if junit.exists():
-            _read_junit(junit, result)
-        if proc.returncode == 5:
-            result.problem = "no tests were collected"
-        elif proc.returncode not in (0, 1):
-            tail = clean_error(proc.stderr or proc.stdout)
-            result.problem = f"pytest exited with code {proc.returncode}: {tail}"
-    return result
+    return PytestRun(root, targets, label, extra, timeout).wait()
 
 
 def _read_junit(path: Path, result: PhaseResult) -> None:
