@@ -44,7 +44,11 @@ def _fill_in_solutions(repo: Path) -> int:
     reference = read_source(Module(repo, MODULE))
     nb = _notebook(repo)
     filled = 0
-    for mine, ref in zip(nb["cells"], reference.cells):
+    twins = {cell.id: cell for cell in reference.cells}
+    for mine in nb["cells"]:
+        ref = twins.get(mine.get("id"))
+        if ref is None:  # the Colab setup cell has no instructor twin
+            continue
         meta = mine.get("metadata", {}).get("nbgrader", {})
         if meta.get("solution") and "NotImplementedError" in _source(mine):
             lines = [line for line in ref.source.split("\n")

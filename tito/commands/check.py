@@ -44,7 +44,13 @@ def leaks(instructor, learner, label: str) -> list:
     from tito.core.lint import Problem
 
     problems = []
-    for index, (ref, mine) in enumerate(zip(instructor.cells, learner.cells)):
+    twins = {cell.get("id"): cell for cell in learner.cells}
+    for index, ref in enumerate(instructor.cells):
+        mine = twins.get(ref.get("id"))
+        if mine is None:
+            problems.append(Problem(f"{label} cell {index + 1}",
+                                    "missing from the learner notebook"))
+            continue
         text = mine.source
         if "BEGIN SOLUTION" in text or "BEGIN HIDDEN TESTS" in text:
             problems.append(Problem(f"{label} cell {index + 1}",

@@ -72,8 +72,72 @@ def instructor_notebook(module: Module):
     return read_source(module)
 
 
-def learner_notebook(module: Module, instructor=None):
-    """The instructor notebook with solutions stubbed and hidden tests gone."""
+SETUP_TEMPLATE = '''\
+# Setup: on Google Colab (or any fresh Python), install tinytorch first.
+# Locally and on Binder tinytorch is already installed: this does nothing.
+import importlib
+import importlib.util
+import subprocess
+import sys
+
+if importlib.util.find_spec("tinytorch") is None:
+    print("Installing tinytorch from {url} ...")
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet",
+                    "--no-deps", "tinytorch @ git+{url}@{branch}"],
+                   check=True)
+    importlib.invalidate_caches()
+    print("✓ tinytorch installed")'''
+
+
+def repository(root: Path) -> tuple[str, str]:
+    """(url, branch) of the course repository, for launch/install links.
+
+    One place: `repository:` in book/_config.yml; a copy without the book
+    falls back to pyproject.toml's [project.urls] Source and `main`.
+    """
+    import yaml
+
+    config_path = root / "book" / "_config.yml"
+    if config_path.is_file():
+        config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+        repo = (config or {}).get("repository") or {}
+        if repo.get("url"):
+            return (str(repo["url"]).rstrip("/"),
+                    str(repo.get("branch") or "main"))
+    found = re.search(r'^Source\s*=\s*"([^"]+)"',
+                      (root / "pyproject.toml").read_text(encoding="utf-8"),
+                      re.MULTILINE)
+    return found.group(1).rstrip("/"), "main"
+
+
+def setup_cell_id(module: Module) -> str:
+    return f"{module.slug}-setup".replace("_", "-")
+
+
+def setup_cell(module: Module):
+    """The learner notebook's install cell (read-only, 0 points).
+
+    It makes the notebook work on Colab, where tinytorch is not installed;
+    everywhere else it finds tinytorch and does nothing.
+    """
+    import nbformat
+
+    url, branch = repository(module.root)
+    cell = nbformat.v4.new_code_cell(
+        SETUP_TEMPLATE.format(url=url, branch=branch))
+    cell.id = setup_cell_id(module)
+    cell.metadata = {"nbgrader": {
+        "grade": False, "grade_id": f"{module.name}-setup", "locked": True,
+        "points": 0, "schema_version": 3, "solution": False, "task": False}}
+    return cell
+
+
+def learner_notebook(module: Module | None, instructor=None):
+    """The instructor notebook with solutions stubbed and hidden tests gone.
+
+    With a module, the Colab setup cell goes before the first code cell;
+    every other cell keeps the id of its instructor twin.
+    """
     nb = copy.deepcopy(instructor if instructor is not None
                        else instructor_notebook(module))
     for cell in nb.cells:
@@ -86,6 +150,10 @@ def learner_notebook(module: Module, instructor=None):
         if BEGIN_HIDDEN in source:
             source = strip_region(source, BEGIN_HIDDEN, END_HIDDEN)
         cell.source = source
+    if module is not None:
+        first_code = next((i for i, c in enumerate(nb.cells)
+                           if c.cell_type == "code"), len(nb.cells))
+        nb.cells.insert(first_code, setup_cell(module))
     return nb
 
 
