@@ -43,7 +43,7 @@ def require(found: bool, what: str, install: str) -> None:
         return
     message = f"{what} is not installed; install it with: {install}"
     if os.environ.get("CI"):
-        pytest.fail(f"CI needs {message}", pytrace=False)
+        pytest.fail(f"{message} (CI runs these tests)", pytrace=False)
     pytest.skip(message)
 
 
@@ -64,21 +64,6 @@ def run_tito(repo: Path, *args: str, timeout: float = 900):
     return subprocess.run([sys.executable, "-m", "tito", *args], cwd=repo,
                           env=env, capture_output=True, text=True,
                           timeout=timeout)
-
-
-def aligned(instructor, learner):
-    """The learner notebook without its setup cell, cell for cell with the
-    instructor notebook (for `tito.commands.check.leaks`, which pairs cells
-    by position)."""
-    import copy
-
-    learner = copy.deepcopy(learner)
-    if len(learner.cells) == len(instructor.cells) + 1:
-        first = next(i for i, c in enumerate(learner.cells)
-                     if c.cell_type == "code")
-        del learner.cells[first]
-    assert len(learner.cells) == len(instructor.cells)
-    return learner
 
 
 def have_jupyter_book() -> bool:
@@ -275,7 +260,7 @@ class Browser:
 
 @contextmanager
 def headless_chromium(profile: Path):
-    """A fresh headless Chromium (own profile) and its one tab; closed after."""
+    """A fresh headless Chromium (own profile) and its tab; closed after."""
     exe = chromium_path()
     require(exe is not None, "Chromium",
             "apt-get install -y chromium (Debian)")

@@ -26,7 +26,7 @@ import pytest
 import yaml
 
 from _support import ROOT
-from bookkit import aligned, copy_repo
+from bookkit import copy_repo
 
 REQUIREMENTS = ROOT / "binder" / "requirements.txt"
 EXTRAS = ("dev", "lab")  # what a Binder learner needs besides the package
@@ -178,45 +178,76 @@ def _run(command, **kwargs):
     return result
 
 
+class FreshVenv:
+    """A copy of the repository and a new venv with binder/requirements.txt
+    installed (tinytorch itself not yet)."""
+
+    def __init__(self, root: Path):
+        self.repo = copy_repo(root / "repo")
+        self.venv = root / "venv"
+        self.outside = root / "elsewhere"  # a cwd where tinytorch isn't local
+        self.outside.mkdir()
+        self.env = _venv_env(self.venv, root / "jupyter")
+        self.python = str(self.venv / "bin" / "python")
+
+    def run(self, *args, cwd=None, timeout=600):
+        return _run([self.python, *args], env=self.env,
+                    cwd=cwd or self.outside, timeout=timeout)
+
+    def has_tinytorch(self) -> bool:
+        out = self.run("-c", "import importlib.util as u; "
+                       "print(u.find_spec('tinytorch') is not None)")
+        return out.stdout.strip() == "True"
+
+
+@pytest.fixture(scope="module")
+def fresh_venv(tmp_path_factory):
+    state = FreshVenv(tmp_path_factory.mktemp("binder"))
+    _run([sys.executable, "-m", "venv", str(state.venv)], timeout=300)
+    started = time.monotonic()
+    state.run("-m", "pip", "install", "--quiet", "-r",
+              str(state.repo / "binder" / "requirements.txt"), timeout=1200)
+    print(f"\nbinder/requirements.txt installed in a fresh venv in "
+          f"{time.monotonic() - started:.0f} s")
+    assert not state.has_tinytorch(), "a fresh venv must not see tinytorch"
+    return state
+
+
+# The two tests below share one venv and run in this order: the Colab test
+# removes what it installs, so the Binder test starts from a clean venv.
+
+
 @pytest.mark.slow
-def test_binder_postbuild_in_a_fresh_venv(tmp_path):
+def test_colab_cell_installs_tinytorch_in_a_fresh_venv(fresh_venv):
+    """Colab's route, for real: the first code cell pip-installs tinytorch
+    (from the local checkout instead of GitHub) and it then imports."""
+    url, branch = _repository()
+    cell = _setup_cell(fresh_venv.repo)
+    assert f"git+{url}@{branch}" in cell, (
+        "the learner notebook's first code cell does not install tinytorch "
+        f"from {url}@{branch}:\n{cell[:300]}")
+    cell = cell.replace(f"git+{url}@{branch}", fresh_venv.repo.as_uri())
+    try:
+        result = fresh_venv.run("-c", cell + "\nimport tinytorch\n"
+                                "print('imported', tinytorch.__file__)")
+        assert f"imported {fresh_venv.venv}" in result.stdout, result.stdout
+    finally:
+        fresh_venv.run("-m", "pip", "uninstall", "--quiet", "-y",
+                       "tinytorch")
+    assert not fresh_venv.has_tinytorch()
+
+
+@pytest.mark.slow
+def test_binder_postbuild_in_a_fresh_venv(fresh_venv, tmp_path):
+    import nbformat
+
     from tito.commands.check import leaks
     from tito.core.notebooks import instructor_notebook
     from tito.core.project import discover
 
-    repo = copy_repo(tmp_path / "repo")
-    venv = tmp_path / "venv"
-    outside = tmp_path / "elsewhere"   # a cwd where tinytorch is not local
-    outside.mkdir()
-    env = _venv_env(venv, tmp_path / "jupyter")
-    python = str(venv / "bin" / "python")
-
-    _run([sys.executable, "-m", "venv", str(venv)], timeout=300)
-    started = time.monotonic()
-    _run([python, "-m", "pip", "install", "--quiet", "-r",
-          str(repo / "binder" / "requirements.txt")], env=env, cwd=outside,
-         timeout=1200)
-    install_seconds = time.monotonic() - started
-    print(f"\nbinder/requirements.txt installed in a fresh venv in "
-          f"{install_seconds:.0f} s")
-
-    find = ("import importlib.util as u; "
-            "print(u.find_spec('tinytorch') is not None)")
-    assert _run([python, "-c", find], env=env, cwd=outside).stdout.strip() \
-        == "False", "the fresh venv must not see tinytorch yet"
-
-    # Colab's route: the first cell installs tinytorch (here from the local
-    # checkout instead of GitHub) and the package imports in that process.
-    url, branch = _repository()
-    cell = _setup_cell(repo)
-    assert f"git+{url}@{branch}" in cell
-    cell = cell.replace(f"git+{url}@{branch}", repo.as_uri())
-    result = _run([python, "-c", cell + "\nimport tinytorch\n"
-                   "print('imported', tinytorch.__file__)"],
-                  env=env, cwd=outside, timeout=600)
-    assert f"imported {venv}" in result.stdout, result.stdout
-    _run([python, "-m", "pip", "uninstall", "--quiet", "-y", "tinytorch"],
-         env=env, cwd=outside)
+    repo, venv, env = fresh_venv.repo, fresh_venv.venv, fresh_venv.env
+    python, outside = fresh_venv.python, fresh_venv.outside
+    assert not fresh_venv.has_tinytorch(), "the venv is not fresh"
 
     # Binder's route: postBuild at the repository root.
     started = time.monotonic()
@@ -238,12 +269,8 @@ def test_binder_postbuild_in_a_fresh_venv(tmp_path):
         text = path.read_text(encoding="utf-8")
         for marker in ("BEGIN SOLUTION", "HIDDEN TESTS"):
             assert marker not in text, f"{marker} in {path}"
-        import nbformat
-
         nb = nbformat.reads(text, as_version=4)
-        assert leaks(instructor_notebook(module),
-                     aligned(instructor_notebook(module), nb),
-                     module.slug) == []
+        assert leaks(instructor_notebook(module), nb, module.slug) == []
 
         script = tmp_path / "run_notebook.py"
         script.write_text(VENV_CHECK)

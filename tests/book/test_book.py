@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 import yaml
 
-from bookkit import aligned, copy_repo, need_jupyter_book, run_tito
+from bookkit import copy_repo, need_jupyter_book, run_tito
 
 pytestmark = pytest.mark.slow
 
@@ -227,7 +227,7 @@ def test_book_carries_no_solutions(built_book):
                             as_version=4)
         assert [c.source for c in nb.cells] == \
             [c.source for c in learner_notebook(module).cells]
-        assert leaks(instructor, aligned(instructor, nb), module.slug) == []
+        assert leaks(instructor, nb, module.slug) == []
         page = (html / "modules" / module.slug /
                 f"{module.slug}.html").read_text(encoding="utf-8")
         assert "NotImplementedError" in page
@@ -285,6 +285,21 @@ def test_missing_guide_and_bad_config_are_one_line_errors(tmp_path):
     assert len(result.stderr.splitlines()) == 2
 
 
+def test_a_missing_docs_extension_is_a_one_line_error(tmp_path):
+    need_jupyter_book()
+    repo = copy_repo(tmp_path / "repo")
+    config = repo / "book" / "_config.yml"
+    config.write_text(config.read_text().replace(
+        "- sphinx-mathjax-offline", "- sphinx-not-installed-here"))
+    result = run_tito(repo, "book")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "tito book: error: the Sphinx extension 'sphinx-not-installed-here' "
+        "named in book/_config.yml is not installed",
+        '  hint: install the docs extra: pip install -e ".[docs]"']
+    assert not (repo / "book" / "_build").exists()
+
+
 def test_stage_only_writes_the_toc_and_learner_notebooks(tmp_path):
     repo = copy_repo(tmp_path / "repo")
     result = run_tito(repo, "book", "--stage-only")
@@ -302,6 +317,18 @@ def test_stage_only_writes_the_toc_and_learner_notebooks(tmp_path):
         assert "BEGIN SOLUTION" not in text and "NotImplementedError" in text
     # the committed tree is not touched
     assert not (repo / "modules").exists()
+
+
+def test_config_repository_matches_pyproject():
+    """book/_config.yml names the repository pyproject.toml names."""
+    from _support import ROOT
+
+    config = _config(ROOT)
+    source = re.search(r'^Source\s*=\s*"([^"]+)"',
+                       (ROOT / "pyproject.toml").read_text(), re.MULTILINE)
+    assert source, "pyproject.toml has no [project.urls] Source"
+    assert config["repository"]["url"].rstrip("/") == \
+        source.group(1).rstrip("/")
 
 
 def test_launch_links_come_from_the_config():

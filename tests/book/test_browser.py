@@ -91,18 +91,21 @@ def test_module_04_page_in_chromium(built_book, browser, tmp_path):
 NOTEBOOK_READY = """
 (() => {
   const app = window.jupyterapp;
-  const panel = app && app.shell.currentWidget;
-  if (!panel || !panel.sessionContext || !panel.context) return false;
-  const kernel = panel.sessionContext.session &&
-                 panel.sessionContext.session.kernel;
-  return panel.context.path === %r && !!kernel && kernel.status === 'idle'
-         && document.querySelectorAll('.jp-NotebookPanel .jp-Cell').length;
+  if (!app) return false;
+  const panel = [...app.shell.widgets('main')].find(
+      w => w.context && w.context.path === %r);
+  if (!panel || !panel.sessionContext.session) return false;
+  const kernel = panel.sessionContext.session.kernel;
+  if (!kernel || kernel.status !== 'idle') return false;
+  app.shell.activateById(panel.id);
+  window.notebookPanel = panel;
+  return document.querySelectorAll('.jp-NotebookPanel .jp-Cell').length;
 })()
 """
 
 FIRST_ERROR = """
 (() => {
-  const panel = window.jupyterapp.shell.currentWidget;
+  const panel = window.notebookPanel;
   const kernel = panel.sessionContext.session.kernel;
   const cells = [...panel.content.widgets];
   const i = cells.findIndex(c => c.model.type === 'code' &&
@@ -110,7 +113,7 @@ FIRST_ERROR = """
         k => c.model.outputs.get(k).type === 'error'));
   if (i < 0 || kernel.status !== 'idle') return null;
   const cell = cells[i];
-  cell.node.scrollIntoView({block: 'center'});
+  cell.node.scrollIntoView({block: 'end'});
   const out = [...Array(cell.model.outputs.length).keys()].map(
       k => cell.model.outputs.get(k)).find(o => o.type === 'error');
   const ran = cells.slice(0, i).filter(c => c.model.type === 'code')
@@ -162,3 +165,7 @@ def test_jupyterlab_shows_the_learner_notebook(browser, tmp_path):
         f"cells before the failure that did not run: {found['ran']}")
     assert "Module 04" in (found["title"] or ""), found["title"]
     assert found["formulas"] >= 1, "no formula typeset in the notebook"
+    # book/intro.md describes this screenshot; it must name the right part
+    intro = (repo / "book" / "intro.md").read_text(encoding="utf-8")
+    assert f"`{stub_id}`" in intro, (
+        f"book/intro.md should say the first failure names `{stub_id}`")
