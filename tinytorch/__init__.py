@@ -22,6 +22,19 @@ _EXPORTS = {
     "CrossEntropyLoss": ("tinytorch.core.losses", "04_losses"),
     "BinaryCrossEntropyLoss": ("tinytorch.core.losses", "04_losses"),
     "log_softmax": ("tinytorch.core.losses", "04_losses"),
+    "BCELoss": ("tinytorch.core.losses", "04_losses"),
+    "NLLLoss": ("tinytorch.core.losses", "04_losses"),
+    "BCEWithLogitsLoss": ("tinytorch.core.losses", "04_losses"),
+    "L1Loss": ("tinytorch.core.losses", "04_losses"),
+    "HuberLoss": ("tinytorch.core.losses", "04_losses"),
+    "SmoothL1Loss": ("tinytorch.core.losses", "04_losses"),
+    "KLDivLoss": ("tinytorch.core.losses", "04_losses"),
+    "FocalLoss": ("tinytorch.core.losses", "04_losses"),
+    "TripletMarginLoss": ("tinytorch.core.losses", "04_losses"),
+    "InfoNCELoss": ("tinytorch.core.losses", "04_losses"),
+    "class_weights": ("tinytorch.core.losses", "04_losses"),
+    "expected_calibration_error": ("tinytorch.core.losses", "04_losses"),
+    "fit_temperature": ("tinytorch.core.losses", "04_losses"),
 }
 
 __all__ = sorted(_EXPORTS)

@@ -351,7 +351,7 @@ def test_memory_arithmetic():
 
 def _blocked(logits, targets):
     """What CrossEntropyLoss runs: the kernel on ~1 MB of rows at a time."""
-    return losses._reduce_mean(losses._cross_entropy_forward, logits,
+    return losses._reduce(losses._cross_entropy_forward, logits,
                                targets).item()
 
 
@@ -572,17 +572,29 @@ def test_pytorch_differences_stated_in_notes():
     ce_all_masked = F.cross_entropy(torch.full((1, 3), -math.inf),
                                     torch.tensor([0]))
     assert torch.isnan(ce_all_masked)
-    # "PyTorch also accepts (C,) and (N, C, d1, ...) logits, class-probability
-    #  targets, weight, ignore_index and label_smoothing"
-    said("PyTorch also accepts (C,) and (N, C, d1, ...) logits, "
-         "class-probability targets, weight, ignore_index and "
-         "label_smoothing", ["notebook"])
+    # CrossEntropyLoss NOTE: "a batch whose targets all equal ignore_index
+    #  (or whose kept targets all have weight 0) raises a ValueError,
+    #  because there is nothing to average; PyTorch returns NaN. PyTorch
+    #  also accepts (C,) logits for one unbatched sample and returns NaN for
+    #  an all -inf row"
+    said("a batch whose targets all equal ignore_index (or whose kept "
+         "targets all have weight 0) raises a ValueError, because there is "
+         "nothing to average; PyTorch returns NaN. PyTorch also accepts "
+         "(C,) logits for one unbatched sample and returns NaN for an all "
+         "-inf row", ["notebook"])
+    assert torch.isnan(F.cross_entropy(torch.zeros(2, 3),
+                                       torch.tensor([-100, -100])))
+    assert torch.isnan(F.cross_entropy(torch.zeros(2, 3),
+                                       torch.tensor([0, 1]),
+                                       weight=torch.tensor([0.0, 0.0, 1.0])))
     F.cross_entropy(torch.zeros(3), torch.tensor(1))
-    F.cross_entropy(torch.zeros(2, 3, 4), torch.zeros(2, 4, dtype=torch.long))
-    F.cross_entropy(torch.zeros(2, 3), torch.full((2, 3), 1 / 3))
-    F.cross_entropy(torch.zeros(2, 3), torch.tensor([0, -100]),
-                    weight=torch.ones(3), ignore_index=-100,
-                    label_smoothing=0.1)
+    with pytest.raises(ValueError, match="every target equals ignore_index"):
+        CrossEntropyLoss()(Tensor(np.zeros((2, 3))), Tensor([-100, -100]))
+    with pytest.raises(ValueError, match="every kept target has weight 0"):
+        CrossEntropyLoss(weight=Tensor([0.0, 0.0, 1.0]))(
+            Tensor(np.zeros((2, 3))), Tensor([0, 1]))
+    with pytest.raises(ValueError, match=r"logits must have shape \(N, C\)"):
+        CrossEntropyLoss()(Tensor(np.zeros(3)), Tensor([1]))
     # "the two agree whenever every prediction lies in [1e-7, 1 - 1e-7]"
     p = np.array([1e-7, 0.5, 1 - 1e-7])
     y = np.array([1.0, 0.0, 0.0])

@@ -119,15 +119,25 @@ def test_scalar_inputs_need_a_batch_dimension(loss_fn):
 
 @pytest.mark.parametrize("shape, hint", [
     ((3,), "logits.reshape(1, -1)"),
-    ((2, 3, 4), "logits.reshape(-1, C)"),
     ((), "one row of class scores per sample"),
 ])
-def test_cross_entropy_logits_must_be_2d(shape, hint):
+def test_cross_entropy_logits_need_a_class_dimension(shape, hint):
+    # (N, C, d1, ...) logits are accepted (the stretch part); fewer than 2
+    # dimensions are not (PyTorch's unbatched (C,) form is not supported)
     msg = raises(ValueError,
-                 re.escape(f"CrossEntropyLoss: logits must be 2-D with "
-                           f"shape (N, C), got shape {shape}."),
+                 re.escape(f"CrossEntropyLoss: logits must have shape "
+                           f"(N, C) or (N, C, d1, ...), got shape {shape}."),
                  lambda: ce(Tensor(np.zeros(shape)), Tensor([0])))
     assert hint in msg
+
+
+def test_cross_entropy_nd_logits_need_matching_targets():
+    msg = raises(ValueError,
+                 re.escape("CrossEntropyLoss: targets must have shape "
+                           "(2, 4), one class index per position of logits "
+                           "(2, 3, 4), got (1,)."),
+                 lambda: ce(Tensor(np.zeros((2, 3, 4))), Tensor([0])))
+    assert "without dim 1" in msg
 
 
 def test_cross_entropy_empty_batch():
@@ -146,7 +156,6 @@ def test_cross_entropy_no_classes():
 
 @pytest.mark.parametrize("t_shape, hint", [
     ((2, 1), "targets.reshape(-1)"),
-    ((2, 3), "not one-hot rows"),
     ((3,), "exactly one class index per row"),
     ((), "exactly one class index per row"),
     ((1, 2), "exactly one class index per row"),
@@ -178,7 +187,7 @@ def test_cross_entropy_target_too_large(targets, shown):
 
 @pytest.mark.parametrize("targets, shown", [
     (Tensor([-1, 0]), "-1"),
-    (Tensor([0, -100], dtype=np.int64), "-100"),
+    (Tensor([0, -99], dtype=np.int64), "-99"),
 ])
 def test_cross_entropy_negative_target(targets, shown):
     msg = raises(
@@ -186,7 +195,18 @@ def test_cross_entropy_negative_target(targets, shown):
         re.escape(f"CrossEntropyLoss: target {shown} is out of range for 3 "
                   f"classes (valid: 0..2)."),
         lambda: ce(LOGITS, targets))
-    assert "no ignore_index" in msg
+    assert "only targets equal to ignore_index (-100) are skipped" in msg
+
+
+def test_nll_one_hot_targets_are_not_class_indices():
+    # CrossEntropyLoss reads targets shaped like the logits as class
+    # probabilities (PyTorch's rule); NLLLoss takes class indices only
+    from tinytorch.core.losses import NLLLoss
+    msg = raises(ValueError,
+                 re.escape("NLLLoss: targets must have shape (2,), one class "
+                           "index per row of log_probs (2, 3), got (2, 3)."),
+                 lambda: NLLLoss()(LOGITS, Tensor(np.zeros((2, 3)))))
+    assert "not one-hot rows" in msg
 
 
 def test_seeds_example_target_5_with_3_classes():

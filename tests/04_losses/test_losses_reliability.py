@@ -134,14 +134,19 @@ CASES = [
      r"targets must have shape \(4,\).*got \(4, 1\).*reshape\(-1\)"),
     ("CrossEntropyLoss", CE, "too few targets", (Tensor(X), Tensor([0, 1])),
      r"targets must have shape \(4,\).*got \(2,\)"),
+    # targets shaped like the logits are class probabilities (PyTorch's
+    # rule, the stretch part): one-hot rows give the class-index value
     ("CrossEntropyLoss", CE, "one-hot targets",
-     (Tensor(X), Tensor(np.eye(3)[[2, 0, 1, 0]])),
-     r"targets must have shape \(4,\).*not one-hot"),
+     (Tensor(X), Tensor(np.eye(3)[[2, 0, 1, 0]])), _ce_ref(X, Y)),
+    ("CrossEntropyLoss", CE, "one-hot rows, one short",
+     (Tensor(X), Tensor(np.eye(3)[[2, 0, 1]])),
+     r"targets must have shape \(4,\).*got \(3, 3\)"),
     ("CrossEntropyLoss", CE, "1-D logits", (Tensor([1.0, 2.0]), Tensor([0])),
-     r"logits must be 2-D with shape \(N, C\), got shape \(2,\)"),
-    ("CrossEntropyLoss", CE, "3-D logits",
+     r"logits must have shape \(N, C\) or \(N, C, d1, \.\.\.\), got "
+     r"shape \(2,\)"),
+    ("CrossEntropyLoss", CE, "3-D logits, (N,) targets",
      (Tensor(np.zeros((2, 3, 4))), Tensor([0, 1])),
-     r"logits must be 2-D.*got shape \(2, 3, 4\)"),
+     r"targets must have shape \(2, 4\).*logits \(2, 3, 4\), got \(2,\)"),
     ("MSELoss", MSE, "(N,1) vs (N,)",
      (Tensor([[1.0], [2.0], [3.0], [4.0]]), Tensor(W)),
      r"must have the same shape, got \(4, 1\) and \(4,\).*broadcast"),
@@ -162,7 +167,7 @@ CASES = [
      r"size 0 along dim 1"),
     # ---------------------------------------------------------------- 0-d
     ("CrossEntropyLoss", CE, "0-d logits", (Tensor(1.0), Tensor(0)),
-     r"logits must be 2-D.*got shape \(\)"),
+     r"logits must have shape \(N, C\).*got shape \(\)"),
     ("MSELoss", MSE, "0-d", (Tensor(1.0), Tensor(2.0)),
      r"batch dimension, got a 0-d"),
     ("BinaryCrossEntropyLoss", BCE, "0-d", (Tensor(0.5), Tensor(1.0)),

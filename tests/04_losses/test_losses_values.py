@@ -420,14 +420,23 @@ def test_call_delegates_to_forward_at_call_time(cls, args):
 @pytest.mark.parametrize("cls", [MSELoss, CrossEntropyLoss,
                                  BinaryCrossEntropyLoss])
 def test_constructors(cls):
+    """PyTorch's settings (the stretch tests check every signature); the
+    defaults give the core behaviour, and a repr shows what was given."""
     loss_fn = cls()
     assert isinstance(loss_fn, Loss)
     assert repr(loss_fn) == f"{cls.__name__}()"
-    with pytest.raises(TypeError, match=rf"^{cls.__name__}\(\) takes no "
-                       r"arguments, got reduction='sum'\. Hint: "):
-        cls(reduction="sum")
-    with pytest.raises(TypeError, match="takes no arguments, got 3"):
-        cls(3)
+    assert loss_fn.reduction == "mean"
+    summed = cls(reduction="sum")
+    assert summed.reduction == "sum"
+    assert repr(summed) == f"{cls.__name__}(reduction='sum')"
+    with pytest.raises(TypeError, match=rf"^{cls.__name__}: got an "
+                       r"unexpected keyword argument 'reductoin'.*Hint: did "
+                       r"you mean reduction=\.\.\.\?"):
+        cls(reductoin="sum")
+    with pytest.raises(ValueError, match=rf"^{cls.__name__}: "
+                       r"reduction='avg' must be one of 'mean', 'sum', "
+                       r"'none'\. Hint: "):
+        cls(reduction="avg")
 
 
 def test_base_loss_forward_is_abstract():
@@ -438,7 +447,13 @@ def test_base_loss_forward_is_abstract():
 def test_all_contents():
     assert sorted(losses.__all__) == sorted(
         ["Loss", "log_softmax", "MSELoss", "CrossEntropyLoss",
-         "BinaryCrossEntropyLoss"])
+         "BinaryCrossEntropyLoss", "BCELoss",
+         # the stretch part
+         "L1Loss", "HuberLoss", "SmoothL1Loss", "NLLLoss",
+         "BCEWithLogitsLoss", "KLDivLoss", "FocalLoss", "TripletMarginLoss",
+         "InfoNCELoss", "class_weights", "expected_calibration_error",
+         "fit_temperature"])
+    assert losses.BCELoss is BinaryCrossEntropyLoss
     for name in losses.__all__:
         assert hasattr(losses, name), name
 
@@ -474,7 +489,7 @@ def test_forward_uses_array_level_kernels(monkeypatch):
 
     for name in ("_log_softmax_forward", "_mse_forward",
                  "_cross_entropy_forward", "_binary_cross_entropy_forward",
-                 "_reduce_mean"):
+                 "_reduce"):
         spy(name)
     log_softmax(Tensor([1.0, 2.0]))
     MSELoss()(Tensor([1.0]), Tensor([2.0]))
@@ -482,9 +497,9 @@ def test_forward_uses_array_level_kernels(monkeypatch):
     BinaryCrossEntropyLoss()(Tensor([0.5]), Tensor([1.0]))
     # _reduce_mean drives the kernel, one block of rows at a time
     assert calls == ["_log_softmax_forward",
-                     "_reduce_mean", "_mse_forward",
-                     "_reduce_mean", "_cross_entropy_forward",
-                     "_reduce_mean", "_binary_cross_entropy_forward"]
+                     "_reduce", "_mse_forward",
+                     "_reduce", "_cross_entropy_forward",
+                     "_reduce", "_binary_cross_entropy_forward"]
 
 
 def test_kernels_return_per_sample_arrays():

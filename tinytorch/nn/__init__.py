@@ -19,6 +19,10 @@ _EXPORTS = {
     "Dropout": _LAYERS,
     "MSELoss": _LOSSES, "CrossEntropyLoss": _LOSSES,
     "BinaryCrossEntropyLoss": _LOSSES, "log_softmax": _LOSSES,
+    "BCELoss": _LOSSES, "NLLLoss": _LOSSES, "BCEWithLogitsLoss": _LOSSES,
+    "L1Loss": _LOSSES, "HuberLoss": _LOSSES, "SmoothL1Loss": _LOSSES,
+    "KLDivLoss": _LOSSES, "FocalLoss": _LOSSES,
+    "TripletMarginLoss": _LOSSES, "InfoNCELoss": _LOSSES,
 }
 
 __all__ = sorted(_EXPORTS)

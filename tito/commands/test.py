@@ -80,6 +80,7 @@ def _finish_notebook(job):
                 index, gid = cells[k]
                 failure.name = f"cell {index + 1}" + (f" [{gid}]" if gid
                                                      else "")
+    result.set_aside_optional()
     graded = [gid for _, gid in cells if gid and "test" in gid]
     if not graded and result.problem is None:
         result.problem = f"{label} has no graded test cells"
@@ -173,6 +174,7 @@ def run(args) -> int:
         pkg_job = _start_package(module)
         inline, label = (None, "-") if job is None else _finish_notebook(job)
         pkg = pkg_job.wait() if hasattr(pkg_job, "wait") else pkg_job
+        pkg.set_aside_optional()
         if inline is not None:
             print(f"  inline tests:  {inline.counts()}")
             _print_failures(inline)

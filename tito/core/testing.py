@@ -25,6 +25,9 @@ PYTEST_MAIN = ("import sys; sys.modules.setdefault('rfc3987_syntax', None); "
                "import pytest; sys.exit(pytest.main(sys.argv[1:]))")
 
 
+OPTIONAL_STUB_RE = re.compile(r"^NotImplementedError: [\w-]+-stretch-[\w-]*:")
+
+
 @dataclass
 class Failure:
     name: str
@@ -37,14 +40,33 @@ class PhaseResult:
     passed: int = 0
     failed: int = 0
     skipped: int = 0
+    optional: int = 0  # optional (stretch) parts not written yet
     exit_code: int = 0
     failures: list[Failure] = field(default_factory=list)
     problem: str | None = None  # a reason the phase could not run properly
 
     @property
     def ok(self) -> bool:
-        return (self.exit_code == 0 and self.failed == 0
+        exit_ok = self.exit_code == 0 or (self.exit_code == 1
+                                          and self.failed == 0)
+        return (exit_ok and self.failed == 0
                 and self.problem is None and self.passed > 0)
+
+    def set_aside_optional(self) -> None:
+        """Count failures that only hit an unwritten stretch stub apart.
+
+        A stub's message starts with its grade_id; grade_ids containing
+        `-stretch-` mark optional parts (CONTRIBUTING.md). Any other
+        failure, including a stretch test that hits a core stub, stays.
+        """
+        kept = []
+        for failure in self.failures:
+            if OPTIONAL_STUB_RE.match(failure.message):
+                self.optional += 1
+                self.failed -= 1
+            else:
+                kept.append(failure)
+        self.failures = kept
 
     def counts(self) -> str:
         if self.problem and not (self.passed or self.failed):
@@ -52,6 +74,8 @@ class PhaseResult:
         text = f"{self.passed} passed, {self.failed} failed"
         if self.skipped:
             text += f", {self.skipped} skipped"
+        if self.optional:
+            text += f", {self.optional} optional to do"
         return text
 
 
