@@ -21,9 +21,15 @@ COMMANDS = [
      "run a module's inline notebook tests, then its package tests"),
     ("status", "tito.commands.status",
      "show which modules are started, exported and passing"),
+    ("nbgrader", "tito.commands.nbgrader",
+     "instructors: release, autograde and report with nbgrader"),
     ("check", "tito.commands.check",
      "course authors: lint sources, build notebooks, check for leaks and "
      "drift"),
+    ("book", "tito.commands.book",
+     "build the course book (HTML) from module guides and learner notebooks"),
+    ("bench", "tito.commands.bench",
+     "benchmark a module against NumPy baselines and PyTorch"),
 ]
 
 EPILOG = """\

@@ -124,7 +124,7 @@ def course_from(root: Path, option: str | None) -> Course:
     return Course(path.resolve())
 
 
-def config_text(timeout: float) -> str:
+def config_text(timeout: int) -> str:
     """The course's nbgrader_config.py: only real nbgrader options."""
     return f'''\
 """nbgrader options for the TinyTorch course (from `tito nbgrader init`).
@@ -152,7 +152,7 @@ c.ClearHiddenTests.end_test_delimeter = "END HIDDEN TESTS"
 
 # Autograding: a cell may run this many seconds. Then the kernel is
 # interrupted and that cell scores zero; grading goes on with the next one.
-c.ExecutePreprocessor.timeout = {timeout:g}
+c.ExecutePreprocessor.timeout = {int(timeout)}
 c.ExecutePreprocessor.interrupt_on_timeout = True
 c.Execute.execute_retries = 0
 
@@ -160,6 +160,17 @@ c.Execute.execute_retries = 0
 # test earns nothing. (Edited locked cells are always restored.)
 c.OverwriteCells.add_missing_cells = True
 '''
+
+
+def require_nbgrader() -> None:
+    """A clear error instead of an ImportError when nbgrader is missing."""
+    import importlib.util
+
+    if importlib.util.find_spec("nbgrader") is None:
+        raise TitoError(
+            "nbgrader is not installed in this Python environment "
+            f"({sys.executable}); tito nbgrader needs it",
+            hint='pip install -e ".[grading]" (installs nbgrader 0.9.6)')
 
 
 def scripts_on_path() -> None:
@@ -175,7 +186,7 @@ def scripts_on_path() -> None:
         os.environ["PATH"] = os.pathsep.join([scripts] + parts)
 
 
-def init_course(course: Course, timeout: float, force: bool) -> list[str]:
+def init_course(course: Course, timeout: int, force: bool) -> list[str]:
     """Create the folders, config and gradebook; return what was done."""
     from nbgrader.api import Gradebook
 
@@ -220,7 +231,7 @@ def init_course(course: Course, timeout: float, force: bool) -> list[str]:
 # ------------------------------------------------------- running nbgrader
 
 
-def load_config(course: Course, timeout: float | None = None):
+def load_config(course: Course, timeout: int | None = None):
     """nbgrader_config.py of the course, plus what tito always sets."""
     from traitlets.config import Config
     from traitlets.config.loader import PyFileConfigLoader
@@ -239,7 +250,7 @@ def load_config(course: Course, timeout: float | None = None):
     config.CourseDirectory.course_id = COURSE_ID
     config.CourseDirectory.db_url = course.db_url
     if timeout is not None:
-        config.ExecutePreprocessor.timeout = float(timeout)
+        config.ExecutePreprocessor.timeout = int(timeout)
     return config
 
 
@@ -318,21 +329,42 @@ def nbgrader_session(root: Path, course: Course, name: str):
 
 def _run_converter(app, log: RunLog) -> str | None:
     """Start an nbgrader converter; None on success, else the reason."""
+    import logging
     import traceback
 
+    errors: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record):
+            errors.append(record.getMessage())
+
+    collect = Collect(logging.ERROR)
+    log.logger.addHandler(collect)
     try:
         app.start()
     except Exception as exc:
         log.write(traceback.format_exc())
-        return _nbgrader_reason(exc)
+        return _nbgrader_reason(exc, errors)
+    finally:
+        log.logger.removeHandler(collect)
     return None
 
 
-def _nbgrader_reason(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()
+def _nbgrader_reason(exc: Exception, errors: list[str]) -> str:
+    """The telling line: the exception nbgrader logged, else its message.
+
+    nbgrader catches a submission's error, logs its traceback and raises a
+    generic "see the above traceback"; the logged one names the problem.
+    """
+    for message in reversed(errors):
+        if "Traceback (most recent call last)" in message:
+            lines = [ln.strip() for ln in message.strip().splitlines()
+                     if ln.strip()]
+            last = lines[-1]
+            name, sep, rest = last.partition(": ")
+            return (name.rsplit(".", 1)[-1] + sep + rest)[:300]
+    text = [ln.strip() for ln in str(exc).strip().splitlines()]
     reason = text[0] if text else type(exc).__name__
-    if "see the error log" in reason or "above traceback" in reason:
-        reason = "nbgrader reported an error (details in the log)"
     return reason[:300]
 
 
@@ -354,7 +386,7 @@ def generate_assignment(course: Course, slug: str, log: RunLog) -> None:
 
 
 def autograde_student(course: Course, slug: str, student: str,
-                      log: RunLog, timeout: float | None) -> str | None:
+                      log: RunLog, timeout: int | None) -> str | None:
     """Autograde one submission; None on success, else the reason."""
     from nbgrader.converters import Autograde
     from nbgrader.coursedir import CourseDirectory
@@ -475,8 +507,9 @@ def resilient_execute_class():
             return cell, resources
 
         def _tito_fail(self, cell, ename, why):
-            message = (f"{why}; this cell scores zero. A fresh kernel "
-                       "re-ran the cells above it and grading went on.")
+            message = (f"{why}; it counts as failed (a graded cell "
+                       "scores zero). A fresh kernel re-ran the cells "
+                       "above it and grading went on.")
             self.log.warning("cell %s: %s", cell.get("id", "?"), message)
             cell.outputs = list(cell.get("outputs", [])) + [NotebookNode(
                 output_type="error", ename=ename, evalue=message,
@@ -543,12 +576,19 @@ def resilient_execute_class():
 
 def read_notebook(path: Path):
     """(notebook, None) or (None, why it cannot be graded)."""
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        return None, f"{Path(path).name} is missing"
+    return parse_notebook(data)
+
+
+def parse_notebook(data: bytes):
+    """(notebook, None) or (None, why it cannot be graded)."""
     import nbformat
 
     try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None, f"{path.name} is missing"
+        raw = data.decode("utf-8")
     except UnicodeDecodeError:
         return None, "not UTF-8 text"
     try:
@@ -645,6 +685,7 @@ class SubmissionCheck:
     duplicated: list[str] = field(default_factory=list)
     edited: list[str] = field(default_factory=list)
     deleted_locked: list[str] = field(default_factory=list)
+    metadata: list[str] = field(default_factory=list)
 
     @property
     def gradable(self) -> bool:
@@ -670,12 +711,23 @@ class SubmissionCheck:
         if self.unknown:
             lines.append("cells with grade_ids not in the release: "
                          + ", ".join(self.unknown))
+        if self.metadata:
+            lines.append("nbgrader metadata changed: "
+                         + ", ".join(self.metadata)
+                         + " (nbgrader may refuse to grade it)")
         return lines
+
+
+FLAGS = ("grade", "solution", "locked", "task", "points", "schema_version")
+
+
+def _flags(meta: dict) -> dict:
+    return {key: meta.get(key) for key in FLAGS}
 
 
 def release_reference(release_nb) -> dict[str, dict]:
     """grade_id -> what the release says about that cell."""
-    from nbgrader.utils import compute_checksum
+    from nbgrader.utils import compute_checksum, is_locked
 
     ref = {}
     for cell in release_nb.cells:
@@ -683,9 +735,10 @@ def release_reference(release_nb) -> dict[str, dict]:
         gid = meta.get("grade_id")
         if not gid:
             continue
-        ref[gid] = {"locked": bool(meta.get("locked")),
+        ref[gid] = {"locked": bool(is_locked(cell)),
                     "checksum": compute_checksum(cell),
-                    "cell_type": cell.cell_type}
+                    "cell_type": cell.cell_type,
+                    "flags": _flags(meta)}
     return ref
 
 
@@ -695,6 +748,10 @@ def check_submission(student: str, path: Path,
     from nbgrader.utils import compute_checksum
 
     result = SubmissionCheck(student, path)
+    if not STUDENT_RE.match(student):
+        result.unreadable = (f"'{student}' is not a usable student id "
+                             "(letters, digits, _ . @ -)")
+        return result
     nb, why = read_notebook(path)
     if nb is None:
         result.unreadable = f"{path.name}: {why}"
@@ -711,6 +768,10 @@ def check_submission(student: str, path: Path,
         if seen[gid] > 1:
             continue
         ref = reference[gid]
+        changed = sorted(k for k, v in _flags(nbgrader_meta(cell)).items()
+                         if v != ref["flags"][k])
+        if changed:
+            result.metadata.append(f"{gid} ({', '.join(changed)})")
         if not ref["locked"]:
             continue
         try:

@@ -1,0 +1,499 @@
+"""Grading with nbgrader, end to end, for every module, in a real gradebook.
+
+In a throwaway copy of the repository: `tito nbgrader init`, then per module
+generate → release → collect eight submissions → autograde → feedback →
+report. The scores are read back from nbgrader's SQLite gradebook with
+nbgrader's own API and compared with what each submission deserves:
+
+  alice    the instructor's solution             full marks
+  ulrich   the release, untouched                zero on every graded test
+  olga     only the first part solved            exactly that part's points
+  sam      a float64 → float32 bug that only     loses the cells whose hidden
+           the hidden tests catch                tests catch it
+  leo      an infinite loop in one function      the cells that call it score
+                                                 zero after the timeout
+  carl     the kernel killed (SIGKILL) in one    the cells that call it score
+           function                              zero; grading goes on
+  mallory  one test cell edited to pass, one     both reported; the edit is
+           test cell deleted                     undone, the deleted test is
+                                                 put back and graded
+  bob      invalid JSON                          reported, not graded; the
+                                                 batch goes on
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import json
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from _support import make_copy, module_slugs, tito
+
+pytestmark = pytest.mark.slow
+
+TIMEOUT = 8  # seconds per cell while autograding (the loops cost this)
+COURSE = "assignments"
+BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
+BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+NBGRADER_KEYS = {"grade", "grade_id", "locked", "points", "schema_version",
+                 "solution", "task"}
+
+
+@dataclass(frozen=True)
+class Target:
+    """The function a module's faulty submissions break."""
+
+    solution: str  # its solution cell
+    calls: tuple[str, ...]  # graded cells that run it: unit test first
+    bug: tuple[str, str]  # a float32 bug: old text -> new text
+    caught_by: tuple[str, ...]  # graded cells whose hidden tests catch it
+
+
+TARGETS = {
+    "01_tensor": Target(
+        "tensor-matmul", ("tensor-test-matmul", "tensor-test-module"),
+        ("    return _wrap(np.matmul(a, b))",
+         "    return _wrap(np.matmul(a, b).astype(np.float32))"),
+        ("tensor-test-matmul", "tensor-test-module")),
+    "02_activations": Target(
+        "activations-relu",
+        ("activations-test-relu", "activations-test-module"),
+        ("        return Tensor(out, dtype=z.dtype)",
+         "        return Tensor(out, dtype=np.float32)"),
+        ("activations-test-relu",)),
+    "03_layers": Target(
+        "layers-dropout", ("layers-test-dropout", "layers-test-module"),
+        ("        return Tensor(out, dtype=x.dtype)",
+         "        return Tensor(out, dtype=np.float32)"),
+        ("layers-test-dropout",)),
+    "04_losses": Target(
+        "losses-mse", ("losses-test-mse", "losses-test-module"),
+        ("    return diff * diff",
+         "    return (diff * diff).astype(np.float32)"),
+        ("losses-test-mse", "losses-test-module")),
+}
+STUDENTS = ["alice", "bob", "carl", "leo", "mallory", "olga", "sam",
+            "ulrich"]
+
+
+def _meta(cell) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def _gid(cell) -> str | None:
+    return _meta(cell).get("grade_id")
+
+
+def _src(cell) -> str:
+    s = cell["source"]
+    return "".join(s) if isinstance(s, list) else s
+
+
+def _regions(source: str) -> tuple[set[str], set[str]]:
+    """Stripped lines inside solution/hidden regions, and outside them."""
+    inside, outside, depth = set(), set(), False
+    for line in source.split("\n"):
+        s = line.strip()
+        if s in (BEGIN_SOLUTION, BEGIN_HIDDEN):
+            depth = True
+        elif s in (END_SOLUTION, END_HIDDEN):
+            depth = False
+        else:
+            (inside if depth else outside).add(s)
+    return inside, outside
+
+
+def _without_markers(source: str) -> str:
+    return "\n".join(line for line in source.split("\n")
+                     if line.strip() not in (BEGIN_SOLUTION, END_SOLUTION))
+
+
+def _insert_after_marker(source: str, lines: list[str]) -> str:
+    """Put `lines` first in the solution region, at its indentation."""
+    out, done = [], False
+    for line in source.split("\n"):
+        out.append(line)
+        if not done and line.strip() == BEGIN_SOLUTION:
+            pad = line[:len(line) - len(line.lstrip())]
+            out.extend(pad + extra for extra in lines)
+            done = True
+    assert done, "no solution region"
+    return "\n".join(out)
+
+
+# ----------------------------------------------------------- submissions
+
+
+def _submissions(source: dict, release: dict, slug: str) -> dict:
+    """The eight submissions of the module docstring, as notebook dicts."""
+    target = TARGETS[slug].solution
+    old, new = TARGETS[slug].bug
+    by_id = {_gid(c): c for c in source["cells"] if _gid(c)}
+    solutions = {gid: _src(c) for gid, c in by_id.items()
+                 if _meta(c).get("solution")}
+    assert target in solutions, f"{slug}: no solution cell {target}"
+    first = next(gid for gid in (_gid(c) for c in source["cells"])
+                 if gid in solutions)
+
+    def fill(ids, change=None):
+        nb = copy.deepcopy(release)
+        for cell in nb["cells"]:
+            gid = _gid(cell)
+            if gid in ids:
+                text = solutions[gid]
+                if change and gid == target:
+                    text = change(text)
+                cell["source"] = _without_markers(text)
+        return nb
+
+    def float32_bug(text):
+        assert old in text, (f"{slug}: the float32 bug needs {old!r} in "
+                             f"{target}; the module changed, update TARGETS")
+        return text.replace(old, new, 1)
+
+    def infinite_loop(text):
+        return _insert_after_marker(text, ["while True:", "    pass"])
+
+    def kill_kernel(text):
+        return _insert_after_marker(text, [
+            "import os, signal", "os.kill(os.getpid(), signal.SIGKILL)"])
+
+    subs = {
+        "alice": fill(solutions),
+        "ulrich": copy.deepcopy(release),
+        "olga": fill({first}),
+        "sam": fill(solutions, float32_bug),
+        "leo": fill(solutions, infinite_loop),
+        "carl": fill(solutions, kill_kernel),
+    }
+    # mallory: leaves the target unsolved but edits its test to pass, and
+    # deletes the test cell of a part she solved
+    mallory = fill(set(solutions) - {target})
+    target_test = _target_test(source, slug)
+    deleted = _deleted_by_mallory(source, slug)
+    for cell in mallory["cells"]:
+        if _gid(cell) == target_test:
+            cell["source"] = 'print("all tests pass")\n'
+    mallory["cells"] = [c for c in mallory["cells"] if _gid(c) != deleted]
+    subs["mallory"] = mallory
+    return subs
+
+
+def _part_tests(source: dict, solution_id: str) -> list[str]:
+    """Graded cells between a solution cell and the next solution cell."""
+    found, inside = [], False
+    for cell in source["cells"]:
+        meta = _meta(cell)
+        if meta.get("solution"):
+            if inside:
+                break
+            inside = _gid(cell) == solution_id
+        elif inside and meta.get("grade"):
+            found.append(_gid(cell))
+    assert found, f"no graded cell follows {solution_id}"
+    return found
+
+
+def _target_test(source: dict, slug: str) -> str:
+    return TARGETS[slug].calls[0]
+
+
+def _calls(slug: str) -> set[str]:
+    return set(TARGETS[slug].calls)
+
+
+def _deleted_by_mallory(source: dict, slug: str) -> str:
+    """The first graded cell that does not run the target."""
+    return next(_gid(c) for c in source["cells"] if _meta(c).get("grade")
+                and _gid(c) not in _calls(slug))
+
+
+# --------------------------------------------------------------- fixtures
+
+
+@dataclass
+class Graded:
+    slug: str
+    repo: Path
+    course: Path
+    source: dict
+    release: dict
+    points: dict  # grade_id -> max points, from the release
+    scores: dict  # student -> {grade_id: score}, from the gradebook
+    autograde: object  # CompletedProcess of tito nbgrader autograde
+    inbox: Path
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory) -> Path:
+    """One repository copy and course for the whole module of tests."""
+    dest = tmp_path_factory.mktemp("grading") / "repo"
+    dest.mkdir(parents=True, exist_ok=True)
+    make_copy(dest)
+    r = tito(dest, "export", "--all", "--reference")
+    assert r.returncode == 0, r.stdout + r.stderr
+    r = tito(dest, "nbgrader", "init", "--timeout", str(TIMEOUT))
+    assert r.returncode == 0, r.stdout + r.stderr
+    return dest
+
+
+def _read(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _gradebook_scores(course: Path, slug: str) -> dict:
+    from nbgrader.api import Gradebook
+
+    out = {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}",
+                   "tinytorch") as gb:
+        for sub in gb.find_assignment(slug).submissions:
+            (snb,) = sub.notebooks
+            out[sub.student_id] = {g.name: g.score for g in snb.grades}
+    return out
+
+
+@pytest.fixture(scope="module", params=module_slugs())
+def graded(request, repo, tmp_path_factory) -> Graded:
+    slug = request.param
+    assert slug in TARGETS, f"add {slug} to TARGETS in {__file__}"
+    course = repo / COURSE
+    for step in ("generate", "release"):
+        r = tito(repo, "nbgrader", step, "--module", slug)
+        assert r.returncode == 0, r.stdout + r.stderr
+    source = _read(course / "source" / slug / f"{slug}.ipynb")
+    release = _read(course / "release" / slug / f"{slug}.ipynb")
+
+    # three layouts an instructor gets: a folder of STUDENT.ipynb files,
+    # a folder per student, a zip
+    inbox = tmp_path_factory.mktemp(f"inbox-{slug}")
+    subs = _submissions(source, release, slug)
+    for student, nb in subs.items():
+        if student == "mallory":
+            path = inbox / "by-folder" / "mallory" / "my work.ipynb"
+        else:
+            path = inbox / "flat" / f"{student}.ipynb"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(nb, indent=1), encoding="utf-8")
+    with zipfile.ZipFile(inbox / "late.zip", "w") as zf:
+        zf.writestr("bob.ipynb", '{"cells": [')  # broken JSON
+        zf.writestr("../escape.ipynb", "{}")  # never extracted
+    r = tito(repo, "nbgrader", "collect", "--module", slug,
+             str(inbox / "flat"), str(inbox / "by-folder"),
+             str(inbox / "late.zip"))
+    assert r.returncode == 0, r.stdout + r.stderr
+    for student in STUDENTS:
+        assert (course / "submitted" / student / slug
+                / f"{slug}.ipynb").is_file(), (student, r.stdout)
+    assert not (course / "submitted" / "escape").exists()
+
+    autograde = tito(repo, "nbgrader", "autograde", "--module", slug,
+                     timeout=900)
+    points = {_gid(c): float(_meta(c)["points"]) for c in release["cells"]
+              if _meta(c).get("grade")}
+    return Graded(slug, repo, course, source, release, points,
+                  _gradebook_scores(course, slug), autograde, inbox)
+
+
+def _expect(g: Graded, student: str, zero: set[str]) -> None:
+    """The student scores zero on `zero` and full points elsewhere."""
+    assert student in g.scores, (
+        f"{student} is not in the gradebook\n{g.autograde.stdout}")
+    want = {gid: 0.0 if gid in zero else pts
+            for gid, pts in g.points.items()}
+    assert g.scores[student] == want, (
+        f"{g.slug}/{student}: gradebook {g.scores[student]} != {want}\n"
+        f"{g.autograde.stdout}")
+
+
+# -------------------------------------------------- generate and release
+
+
+def test_source_notebook_has_full_v3_metadata(graded):
+    code = [c for c in graded.source["cells"] if c["cell_type"] == "code"]
+    assert code
+    for cell in code:
+        meta = _meta(cell)
+        assert set(meta) >= NBGRADER_KEYS, (cell.get("id"), meta)
+        assert meta["schema_version"] == 3
+    assert any(BEGIN_SOLUTION in _src(c) for c in code)
+    assert any(BEGIN_HIDDEN in _src(c) for c in code)
+
+
+def test_release_has_no_solutions_and_no_hidden_tests(graded):
+    text = json.dumps(graded.release)
+    for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS",
+                   "END HIDDEN TESTS"):
+        assert marker not in text, marker
+    released = {_gid(c): {line.strip() for line in _src(c).split("\n")}
+                for c in graded.release["cells"] if _gid(c)}
+    checked = 0
+    for cell in graded.source["cells"]:
+        gid = _gid(cell)
+        inside, outside = _regions(_src(cell))
+        for line in inside - outside:
+            if len(line) >= 10 and not line.startswith("#"):
+                checked += 1
+                assert line not in released[gid], f"{gid} leaks {line!r}"
+    assert checked > 20
+    assert set(released) == {_gid(c) for c in graded.source["cells"]
+                             if _gid(c)}
+
+
+# ------------------------------------------------------------ autograde
+
+
+def test_autograde_finishes_and_reports_the_broken_submission(graded):
+    r = graded.autograde
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "Traceback" not in r.stderr, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 2, lines
+    assert lines[0].startswith("tito nbgrader: error: 1 submission(s) "
+                               "could not be graded: bob"), lines
+    assert lines[1].lstrip().startswith("hint: "), lines
+    assert "bob: " in r.stdout and "not valid notebook JSON" in r.stdout
+    assert "bob" not in graded.scores
+    graded_students = set(STUDENTS) - {"bob"}
+    assert set(graded.scores) == graded_students, graded.scores
+    assert f"graded 7 of 8 submission(s)" in r.stdout
+
+
+def test_solution_gets_full_marks(graded):
+    _expect(graded, "alice", set())
+    assert sum(graded.scores["alice"].values()) == sum(
+        graded.points.values()) > 0
+
+
+def test_untouched_release_scores_zero_everywhere(graded):
+    _expect(graded, "ulrich", set(graded.points))
+
+
+def test_one_part_solved_gets_exactly_that_part(graded):
+    first = next(_gid(c) for c in graded.source["cells"]
+                 if _meta(c).get("solution"))
+    part = set(_part_tests(graded.source, first))
+    _expect(graded, "olga", set(graded.points) - part)
+    assert 0 < sum(graded.scores["olga"].values()) < sum(
+        graded.points.values())
+
+
+def test_hidden_tests_catch_what_the_visible_tests_miss(graded):
+    _expect(graded, "sam", set(TARGETS[graded.slug].caught_by))
+    # the same notebook passes every visible test: run it as a student does
+    from nbclient import NotebookClient
+    import nbformat
+
+    nb = nbformat.reads(json.dumps(_read(
+        graded.course / "submitted" / "sam" / graded.slug
+        / f"{graded.slug}.ipynb")), as_version=4)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(graded.repo)
+    NotebookClient(nb, timeout=120, allow_errors=True,
+                   kernel_name="python3").execute(env=env,
+                                                  cwd=str(graded.inbox))
+    failed = [_gid(c) for c in nb.cells if _meta(c).get("grade") and any(
+        o.get("output_type") == "error" for o in c.get("outputs", []))]
+    assert failed == [], f"visible tests already catch it: {failed}"
+
+
+def test_infinite_loop_scores_zero_there_and_grading_goes_on(graded):
+    calls = _calls(graded.slug)
+    _expect(graded, "leo", calls)
+    nb = _read(graded.course / "autograded" / "leo" / graded.slug
+               / f"{graded.slug}.ipynb")
+    timed_out = {_gid(c) for c in nb["cells"] if any(
+        o.get("ename") == "CellTimeoutError" for o in c.get("outputs", []))}
+    assert calls <= timed_out, timed_out
+    line = next(l for l in graded.autograde.stdout.splitlines()
+                if "] leo " in l)
+    assert "timed out" in line, line
+
+
+def test_kernel_crash_scores_zero_there_and_grading_goes_on(graded):
+    calls = _calls(graded.slug)
+    _expect(graded, "carl", calls)
+    target_test = _target_test(graded.source, graded.slug)
+    nb = _read(graded.course / "autograded" / "carl" / graded.slug
+               / f"{graded.slug}.ipynb")
+    died = {_gid(c) for c in nb["cells"] if any(
+        o.get("ename") == "DeadKernelError" for o in c.get("outputs", []))}
+    assert target_test in died, died
+    line = next(l for l in graded.autograde.stdout.splitlines()
+                if "] carl " in l)
+    assert "crashed the kernel" in line, line
+
+
+def test_tampered_locked_cells_are_reported_and_undone(graded):
+    calls = _calls(graded.slug)
+    deleted = _deleted_by_mallory(graded.source, graded.slug)
+    target_test = _target_test(graded.source, graded.slug)
+    out = graded.autograde.stdout
+    assert (f"mallory: locked cell {target_test} was edited" in out), out
+    assert (f"mallory: locked cell {deleted} was deleted" in out), out
+    # the edit is undone (the real test fails on the unsolved part), the
+    # deleted test is put back and graded (the part is solved: full marks)
+    _expect(graded, "mallory", calls)
+    assert graded.scores["mallory"][deleted] == graded.points[deleted] > 0
+    for student in ("alice", "ulrich", "olga", "sam", "leo", "carl"):
+        assert f"✓ {student}: all " in out, (student, out)
+
+
+# ------------------------------------------------- feedback and report
+
+
+def test_feedback_is_written_for_graded_students(graded):
+    r = tito(graded.repo, "nbgrader", "feedback", "--module", graded.slug,
+             "--student", "alice")
+    assert r.returncode == 0, r.stdout + r.stderr
+    html = graded.course / "feedback" / "alice" / graded.slug / \
+        f"{graded.slug}.html"
+    text = html.read_text(encoding="utf-8")
+    assert _target_test(graded.source, graded.slug) in text
+    r = tito(graded.repo, "nbgrader", "feedback", "--module", graded.slug,
+             "--student", "bob")
+    assert r.returncode == 1
+    assert "bob has no graded submission" in r.stderr
+
+
+def test_report_csv_matches_the_gradebook(graded):
+    out = graded.repo / f"grades-{graded.slug}.csv"
+    r = tito(graded.repo, "nbgrader", "report", "--module", graded.slug,
+             "--output", str(out))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "submitted but not graded: bob" in r.stderr
+    with open(out, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == ["student", "assignment", "grade_id", "points",
+                             "max_points"]
+    cells = [r for r in rows if r["grade_id"] != "total"]
+    totals = {r["student"]: r for r in rows if r["grade_id"] == "total"}
+    got = {}
+    for row in cells:
+        assert row["assignment"] == graded.slug
+        assert float(row["max_points"]) == graded.points[row["grade_id"]]
+        got.setdefault(row["student"], {})[row["grade_id"]] = \
+            float(row["points"])
+    assert got == graded.scores
+    for student, scores in graded.scores.items():
+        assert float(totals[student]["points"]) == sum(scores.values())
+        assert float(totals[student]["max_points"]) == sum(
+            graded.points.values())
+    # the release order of the cells
+    alice = [r["grade_id"] for r in cells if r["student"] == "alice"]
+    assert alice == list(graded.points)
+    # a second report of different content keeps the first as a backup
+    out.write_text("my notes\n", encoding="utf-8")
+    r = tito(graded.repo, "nbgrader", "report", "--module", graded.slug,
+             "--output", str(out))
+    assert r.returncode == 0, r.stderr
+    backups = list(out.parent.glob(f"{out.stem}.*.csv"))
+    assert any(b.read_text(encoding="utf-8") == "my notes\n"
+               for b in backups), backups
+    assert str(backups[0].name) in r.stdout
