@@ -55,18 +55,25 @@ def _naive_bce(p, t):
     return -(t * np.log(p) + (1 - t) * np.log(1 - p)).mean()
 
 
-def _time(fn, repeats: int, budget: float) -> float:
-    """Median seconds of `fn()` over `repeats` runs (stops at `budget`)."""
-    fn()  # warm up: first-call costs are not what we measure
-    times = []
+def _time_interleaved(fns: dict, repeats: int, budget: float) -> dict:
+    """Median seconds of each `fn()`, measured in alternating rounds.
+
+    One round calls every implementation once, so a slow patch of a shared
+    machine hits all of them alike instead of whichever ran then. Stops
+    after `repeats` rounds or `budget` seconds (at least 3 rounds).
+    """
+    for fn in fns.values():
+        fn()  # warm up: first-call costs are not what we measure
+    times = {name: [] for name in fns}
     start = time.perf_counter()
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-        if time.perf_counter() - start > budget and len(times) >= 3:
+    for round_ in range(repeats):
+        for name, fn in fns.items():
+            t0 = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - t0)
+        if time.perf_counter() - start > budget and round_ >= 2:
             break
-    return statistics.median(times)
+    return {name: statistics.median(ts) for name, ts in times.items()}
 
 
 def _peak_mb(fn) -> float:
@@ -160,13 +167,14 @@ def run(quick: bool = False, sizes=SIZES) -> dict:
     except ImportError:
         torch = None
     rng = np.random.default_rng(0)
-    repeats, budget = (3, 0.2) if quick else (30, 2.0)
+    repeats, budget = (3, 0.2) if quick else (40, 4.0)
     rows = []
     for C in sizes:
         for name, impls, ref, spec in _cases(C, rng):
             if torch is not None:
                 impls = dict(impls, torch=_torch_fn(torch, spec))
             timings = {}
+            medians = _time_interleaved(impls, repeats, budget)
             for impl, fn in impls.items():
                 out = _value(fn())
                 if out.dtype != np.float32:
@@ -179,7 +187,7 @@ def run(quick: bool = False, sizes=SIZES) -> dict:
                         f"{name} C={C}: tinytorch differs from the float64 "
                         f"reference by {err:.2e} (relative), over 1e-6")
                 timings[impl] = {
-                    "median_ms": _time(fn, repeats, budget) * 1e3,
+                    "median_ms": medians[impl] * 1e3,
                     "peak_mb": None if impl == "torch" else _peak_mb(fn),
                     "rel_error": float(err),
                 }

@@ -368,3 +368,101 @@ def test_fuzz_log_softmax_finite_and_normalised(x, dim):
     assert np.isfinite(out).all()
     lse = np.log(np.exp(out.astype(np.float64)).sum(axis=dim))
     np.testing.assert_allclose(lse, 0.0, atol=1e-5)
+
+
+# ------------------------------------------- the stretch losses, same classes
+def _stretch_losses():
+    from tinytorch.core import losses as L
+
+    n, c = 4, 3
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(n, c)).astype(F)
+    logp = np.log(np.full((n, c), 1 / c, dtype=F))
+    p = np.full((n, c), 1 / c, dtype=F)
+    bits = rng.integers(0, 2, size=(n,)).astype(F)
+    idx = np.array([0, 2, 1, 0])
+    v = rng.normal(size=(n,)).astype(F)
+    return {
+        # name: (loss, valid args, index of the argument to corrupt)
+        "L1Loss": (L.L1Loss(), (v, v + 1)),
+        "HuberLoss": (L.HuberLoss(), (v, v + 1)),
+        "SmoothL1Loss": (L.SmoothL1Loss(), (v, v + 1)),
+        "BCEWithLogitsLoss": (L.BCEWithLogitsLoss(), (v, bits)),
+        "FocalLoss": (L.FocalLoss(), (v, bits)),
+        "KLDivLoss": (L.KLDivLoss(reduction="batchmean"), (logp, p)),
+        "NLLLoss": (L.NLLLoss(), (logp, idx)),
+        "TripletMarginLoss": (L.TripletMarginLoss(), (x, x + 1, x - 1)),
+        "InfoNCELoss": (L.InfoNCELoss(), (x, x + 0.5)),
+    }
+
+
+def _corruptions(arr):
+    """(bad-input class, replacement, words the message must contain)."""
+    a = np.asarray(arr)
+    nan = a.astype(np.float32).copy()
+    nan.flat[0] = np.nan
+    return [
+        ("list", a.tolist(), "must be a Tensor, got list"),
+        ("None", None, "must be a Tensor, got NoneType"),
+        ("string", "oops", "must be a Tensor, got str"),
+        ("complex", _raw(a.astype(complex)), "real numbers"),
+        ("(N,1) shape", Tensor(a.reshape(a.shape[0], -1)[:, :1]), "shape"),
+        ("empty", Tensor(np.zeros((0,) + a.shape[1:], a.dtype)), ""),
+        ("0-d", Tensor(a.reshape(-1)[0]), ""),
+        ("NaN", Tensor(nan), "nan"),
+    ]
+
+
+STRETCH = _stretch_losses()
+STRETCH_CASES = [
+    (name, arg, what, bad, words)
+    for name, (fn, args) in STRETCH.items()
+    for arg in range(len(args))
+    for what, bad, words in _corruptions(args[arg])
+]
+
+
+@pytest.mark.parametrize(
+    "name, arg, what, bad, words", STRETCH_CASES,
+    ids=[f"{c[0]}-arg{c[1]}-{c[2]}" for c in STRETCH_CASES])
+def test_stretch_bad_input_table(name, arg, what, bad, words):
+    fn, args = STRETCH[name]
+    args = [Tensor(a) if not isinstance(a, Tensor) else a for a in args]
+    if what == "NaN" and name == "NLLLoss" and arg == 1:
+        bad = Tensor(np.array([0.0, np.nan, 1.0, 0.0]))
+    args[arg] = bad
+    if (name, arg, what) == ("NLLLoss", 0, "(N,1) shape"):
+        words = "out of range for 1 classes"  # (N, 1) is one class: valid
+    with pytest.raises((ValueError, TypeError)) as info:
+        fn(*args)
+    message = str(info.value)
+    assert "\n" not in message, message
+    assert message.startswith(f"{name}: "), message
+    assert "Hint: " in message, message
+    assert words.lower() in message.lower(), (words, message)
+
+
+@pytest.mark.torch
+@SETTINGS
+@given(hnp.arrays(np.float32, st.integers(1, 20), elements=finite),
+       st.data(),
+       st.sampled_from(["L1Loss", "HuberLoss", "SmoothL1Loss",
+                        "BCEWithLogitsLoss"]))
+def test_fuzz_stretch_pair_losses_finite_and_match_float64(x, data, name):
+    torch = pytest.importorskip("torch")
+    from tinytorch.core import losses as L
+
+    if name == "BCEWithLogitsLoss":
+        y = data.draw(hnp.arrays(np.float32, x.shape,
+                                 elements=st.floats(0, 1, width=32)))
+        ref = torch.nn.functional.binary_cross_entropy_with_logits
+    else:
+        y = data.draw(hnp.arrays(np.float32, x.shape, elements=finite))
+        ref = {"L1Loss": torch.nn.functional.l1_loss,
+               "HuberLoss": torch.nn.functional.huber_loss,
+               "SmoothL1Loss": torch.nn.functional.smooth_l1_loss}[name]
+    got = getattr(L, name)()(Tensor(x), Tensor(y)).item()
+    want = ref(torch.from_numpy(x.astype(np.float64)),
+               torch.from_numpy(y.astype(np.float64))).item()
+    assert math.isfinite(got)
+    assert got == pytest.approx(want, rel=1e-5, abs=1e-5)
