@@ -14,9 +14,9 @@ nbgrader's own API and compared with what each submission deserves:
                                                  zero after the timeout
   carl     the kernel killed (SIGKILL) in one    the cells that call it score
            function                              zero; grading goes on
-  mallory  one test cell edited to pass, one     both reported; the edit is
-           test cell deleted                     undone, the deleted test is
-                                                 put back and graded
+  mallory  one test cell edited to pass, two    all reported; the edit is
+           test cells deleted                    undone, the deleted tests
+                                                 are put back and graded
   bob      invalid JSON                          reported, not graded; the
                                                  batch goes on
 """
@@ -173,14 +173,16 @@ def _submissions(source: dict, release: dict, slug: str) -> dict:
         "carl": fill(solutions, kill_kernel),
     }
     # mallory: leaves the target unsolved but edits its test to pass, and
-    # deletes the test cell of a part she solved
+    # deletes the test cell of a part she solved, and the module test (the
+    # cell before it is read-only: plain nbgrader 0.9.6 fails on that)
     mallory = fill(set(solutions) - {target})
     target_test = _target_test(source, slug)
-    deleted = _deleted_by_mallory(source, slug)
+    deleted = {_deleted_by_mallory(source, slug), TARGETS[slug].calls[-1]}
     for cell in mallory["cells"]:
         if _gid(cell) == target_test:
             cell["source"] = 'print("all tests pass")\n'
-    mallory["cells"] = [c for c in mallory["cells"] if _gid(c) != deleted]
+    mallory["cells"] = [c for c in mallory["cells"]
+                        if _gid(c) not in deleted]
     subs["mallory"] = mallory
     return subs
 
@@ -437,6 +439,8 @@ def test_tampered_locked_cells_are_reported_and_undone(graded):
     out = graded.autograde.stdout
     assert (f"mallory: locked cell {target_test} was edited" in out), out
     assert (f"mallory: locked cell {deleted} was deleted" in out), out
+    module_test = TARGETS[graded.slug].calls[-1]
+    assert (f"mallory: locked cell {module_test} was deleted" in out), out
     # the edit is undone (the real test fails on the unsolved part), the
     # deleted test is put back and graded (the part is solved: full marks)
     _expect(graded, "mallory", calls)

@@ -186,12 +186,15 @@ def run(args) -> int:
     _save_status(root, [(m.slug, ok, label) for m, _, _, ok, _, label
                         in rows])
     print()
-    print(f"{'module':<18}{'inline (notebook)':<26}{'package (pytest)':<26}"
-          "result")
+    table = [("module", "inline (notebook)", "package (pytest)", "result")]
     for module, inline, pkg, ok, seconds, _ in rows:
-        inline_text = inline.counts() if inline else "skipped"
-        print(f"{module.slug:<18}{inline_text:<26}{pkg.counts():<26}"
-              f"{'PASS' if ok else 'FAIL'}  ({seconds:.1f} s)")
+        table.append((module.slug, inline.counts() if inline else "skipped",
+                      pkg.counts(),
+                      f"{'PASS' if ok else 'FAIL'}  ({seconds:.1f} s)"))
+    widths = [max(len(row[i]) for row in table) + 2 for i in range(3)]
+    for row in table:
+        print("".join(cell.ljust(w) for cell, w in zip(row, widths))
+              + row[3])
     failed = [m.slug for m, _, _, ok, _, _ in rows if not ok]
     if failed:
         print(f"\n✗ {len(failed)} of {len(rows)} module(s) failed: "

@@ -393,6 +393,7 @@ def autograde_student(course: Course, slug: str, student: str,
 
     config = load_config(course, timeout)
     config.Autograde.autograde_preprocessors = autograde_preprocessors()
+    config.Autograde.sanitize_preprocessors = sanitize_preprocessors()
     coursedir = CourseDirectory(config=config, log=log.logger)
     coursedir.assignment_id = slug
     coursedir.student_id = student
@@ -435,6 +436,69 @@ def autograde_preprocessors() -> list:
     default = Autograde.class_traits()["autograde_preprocessors"].default()
     resilient = resilient_execute_class()
     return [resilient if pp is Execute else pp for pp in default]
+
+
+def sanitize_preprocessors() -> list:
+    """nbgrader's sanitize steps, with OverwriteCells fixed (see below)."""
+    from nbgrader.converters import Autograde
+    from nbgrader.preprocessors import OverwriteCells
+
+    default = Autograde.class_traits()["sanitize_preprocessors"].default()
+    fixed = overwrite_cells_class()
+    return [fixed if pp is OverwriteCells else pp for pp in default]
+
+
+_OVERWRITE = None
+
+
+def overwrite_cells_class():
+    """nbgrader's OverwriteCells, putting deleted graded cells back safely.
+
+    nbgrader 0.9.6 (with add_missing_cells) inserts a deleted graded cell
+    after the source cell just before it, and raises KeyError when that
+    cell is missing too or is a read-only cell; the submission is then not
+    graded at all. Here it goes after the nearest earlier source cell that
+    the submission still has (or first), and is graded like any other.
+    """
+    global _OVERWRITE
+    if _OVERWRITE is not None:
+        return _OVERWRITE
+
+    from nbgrader.preprocessors import OverwriteCells
+
+    class SafeOverwriteCells(OverwriteCells):
+        def add_missing_grade_cells(self, nb, resources):
+            source_nb = self.gradebook.find_notebook(self.notebook_id,
+                                                     self.assignment_id)
+            source_cells = list(source_nb.source_cells)
+            order = [cell.name for cell in source_cells]
+            grade_cells = {c.name: c for c in source_nb.grade_cells}
+            solutions = {c.name for c in source_nb.solution_cells}
+            for index, name in enumerate(order):
+                if name not in grade_cells:
+                    continue
+                present = {}
+                for position, cell in enumerate(nb.cells):
+                    gid = nbgrader_meta(cell).get("grade_id")
+                    if gid and gid not in present:
+                        present[gid] = position
+                if name in present:
+                    continue
+                self.log.warning("Missing grade cell %s: putting it back",
+                                 name)
+                at = next((present[prev] + 1
+                           for prev in reversed(order[:index])
+                           if prev in present), 0)
+                cell = self.missing_cell_transform(
+                    source_cells[index], grade_cells[name].max_score,
+                    is_solution=name in solutions)
+                cell["id"] = f"restored-{name}"[:64]
+                nb.cells.insert(at, cell)
+            return nb, resources
+
+    SafeOverwriteCells.__module__ = __name__
+    _OVERWRITE = SafeOverwriteCells
+    return SafeOverwriteCells
 
 
 _RESILIENT = None
