@@ -11,6 +11,25 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 COPY_ITEMS = ["pyproject.toml", "src", "tito", "tinytorch", "tests"]
 
+# `tito test` sets this so a learner's check stays quick (see tito.commands
+# .test); `pytest` and CI leave it unset and run every example.
+QUICK_PROPERTIES_ENV = "TITO_QUICK_PROPERTIES"
+
+
+def property_settings(max_examples: int):
+    """Hypothesis settings for a property test: deterministic, no deadline.
+
+    Under `tito test` (without --full) a property test tries a quarter of
+    its examples (at least 10), the first ones of the same deterministic
+    sequence; `python -m pytest` and CI try all `max_examples`.
+    """
+    from hypothesis import settings
+
+    if os.environ.get(QUICK_PROPERTIES_ENV) == "1":
+        max_examples = max(10, max_examples // 4)
+    return settings(deadline=None, max_examples=max_examples,
+                    derandomize=True)
+
 
 def module_slugs() -> list[str]:
     return sorted(p.name for p in (ROOT / "src").iterdir()

@@ -5,13 +5,15 @@ floats in [-100, 100] so that no property depends on overflow.
 """
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from _support import property_settings
+
 from tinytorch.core.tensor import Tensor
 
-SETTINGS = settings(deadline=None, max_examples=60, derandomize=True)
+SETTINGS = property_settings(60)
 
 values = st.floats(-100, 100, allow_nan=False, allow_infinity=False,
                    width=32)

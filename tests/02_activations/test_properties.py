@@ -1,14 +1,16 @@
 """Hypothesis properties of tinytorch.core.activations (bounded inputs)."""
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
+
+from _support import property_settings
 
 from tinytorch.core.activations import GELU, ReLU, Sigmoid, Softmax, Tanh
 from tinytorch.core.tensor import Tensor
 
-SETTINGS = settings(deadline=None, max_examples=100, derandomize=True)
+SETTINGS = property_settings(100)
 
 finite64 = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)
 arrays64 = arrays(np.float64, array_shapes(min_dims=1, max_dims=3,

@@ -1,15 +1,17 @@
 """Hypothesis properties of tinytorch.core.layers (bounded inputs)."""
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+
+from _support import property_settings
 
 from tinytorch.core.activations import ReLU
 from tinytorch.core.layers import Dropout, Linear, Sequential
 from tinytorch.core.tensor import Tensor
 
-SETTINGS = settings(deadline=None, max_examples=60, derandomize=True)
+SETTINGS = property_settings(60)
 
 sizes = st.integers(1, 12)
 leading = st.lists(st.integers(0, 4), min_size=0, max_size=3).map(tuple)

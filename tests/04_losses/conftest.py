@@ -9,6 +9,8 @@ skipped: a core stub, or any other error, still fails, and the reference
 package (CI) has no stubs, so there every test runs.
 """
 
+import functools
+
 import pytest
 
 STRETCH_STUB = "losses-stretch-"
@@ -44,3 +46,30 @@ def pytest_runtest_call(item):
         if part is None:
             raise
         pytest.skip(f"optional stretch part {part} is not written yet")
+
+
+def _skip_stretch_stubs(test):
+    """`test`, turning a stretch stub's error into an immediate skip."""
+    @functools.wraps(test)
+    def wrapped(*args, **kwargs):
+        try:
+            return test(*args, **kwargs)
+        except NotImplementedError as err:
+            part = _stretch_part(err)
+            if part is None:
+                raise
+            pytest.skip(f"optional stretch part {part} is not written yet")
+    return wrapped
+
+
+def pytest_collection_modifyitems(items):
+    """Hypothesis tests skip at the first stretch stub they reach.
+
+    Hypothesis would otherwise shrink the failure and hunt for more (the
+    stub fails on every input), seconds per test; a skip stops it at once.
+    """
+    for item in items:
+        hyp = getattr(getattr(item, "obj", None), "hypothesis", None)
+        if hyp is not None and not getattr(hyp, "_stretch_aware", False):
+            hyp.inner_test = _skip_stretch_stubs(hyp.inner_test)
+            hyp._stretch_aware = True

@@ -2,9 +2,11 @@
 import math
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+
+from _support import property_settings
 
 from tinytorch.core.losses import (
     BinaryCrossEntropyLoss,
@@ -14,7 +16,7 @@ from tinytorch.core.losses import (
 )
 from tinytorch.core.tensor import Tensor
 
-SETTINGS = settings(deadline=None, max_examples=100, derandomize=True)
+SETTINGS = property_settings(100)
 BCE_MAX = -math.log(1e-7)  # 16.118..., the clamp's bound per element
 
 shapes = hnp.array_shapes(min_dims=1, max_dims=2, min_side=1, max_side=8)

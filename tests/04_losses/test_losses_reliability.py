@@ -18,9 +18,11 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+
+from _support import property_settings
 
 from tinytorch.core.losses import (BinaryCrossEntropyLoss,
                                    CrossEntropyLoss, MSELoss, log_softmax)
@@ -323,7 +325,7 @@ def test_huge_batch_of_extreme_values():
 
 # --------------------------------------------------------------- fuzzing
 finite = st.floats(-1e4, 1e4, allow_nan=False, width=32)
-SETTINGS = settings(max_examples=100, deadline=None, derandomize=True)
+SETTINGS = property_settings(100)
 
 
 @SETTINGS

@@ -6,9 +6,11 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+
+from _support import property_settings
 
 from tinytorch.core import losses
 from tinytorch.core.losses import (
@@ -19,7 +21,7 @@ from tinytorch.core.losses import (
 )
 from tinytorch.core.tensor import Tensor
 
-SETTINGS = settings(deadline=None, max_examples=50, derandomize=True)
+SETTINGS = property_settings(50)
 
 
 # ------------------------------------------------------------ class weights

@@ -7,9 +7,11 @@ below (rtol 1e-6, atol 1e-8) leave room for both and still catch any wrong
 formula (a wrong sign or factor is off by 100%)."""
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+
+from _support import property_settings
 
 from tinytorch.core import losses
 from tinytorch.core.losses import (
@@ -19,7 +21,7 @@ from tinytorch.core.losses import (
 )
 from tinytorch.core.tensor import Tensor
 
-SETTINGS = settings(deadline=None, max_examples=80, derandomize=True)
+SETTINGS = property_settings(80)
 H = 1e-6
 GRAD_TOL = dict(rtol=1e-6, atol=1e-8)
 

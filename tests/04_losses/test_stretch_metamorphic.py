@@ -13,9 +13,11 @@ inputs.
 """
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+
+from _support import property_settings
 
 from tinytorch.core.losses import (
     BCEWithLogitsLoss,
@@ -34,7 +36,7 @@ from tinytorch.core.losses import (
 )
 from tinytorch.core.tensor import Tensor
 
-SETTINGS = settings(deadline=None, max_examples=60, derandomize=True)
+SETTINGS = property_settings(60)
 F64 = dict(rtol=1e-10, atol=1e-10)
 
 

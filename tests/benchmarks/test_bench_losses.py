@@ -36,6 +36,9 @@ def test_quick_benchmark_runs_and_reports(tmp_path):
             assert results["torch"]["median_ms"] > 0
             assert ours["vs_torch"] == pytest.approx(
                 ours["median_ms"] / results["torch"]["median_ms"])
+            assert ours["best_vs_torch"] == pytest.approx(
+                ours["best_ms"] / results["torch"]["best_ms"])
+        assert 0 < ours["best_ms"] <= ours["median_ms"]
     big = rows[("cross_entropy", 50_000)]
     assert big["tinytorch"]["peak_mb"] < 2.0
     assert big["naive"]["peak_mb"] == pytest.approx(76.8, rel=0.01)

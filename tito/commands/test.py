@@ -18,6 +18,7 @@ examples:
   tito test --module 04_losses        # your notebook, then tests/04_losses
   tito test --all                     # every module, one summary table
   tito test --module 04 --package-only
+  tito test --module 04 --full        # every Hypothesis example, as CI runs
 """
 
 
@@ -25,6 +26,10 @@ def add_arguments(parser) -> None:
     add_module_args(parser)
     parser.add_argument("--package-only", action="store_true",
                         help="skip the notebook; run only tests/NN_name")
+    parser.add_argument("--full", action="store_true",
+                        help="property tests try all their examples, as CI "
+                        "does (default: a quarter of them, for a quick "
+                        "check)")
     parser.add_argument("--timeout", type=float, default=300, metavar="S",
                         help="seconds one notebook cell may run (default "
                         "300)")
@@ -87,9 +92,10 @@ def _finish_notebook(job):
     return result, label
 
 
-def _start_package(module):
+def _start_package(module, full=False):
     """Start pytest on tests/NN_name; return a job (or a failed result)."""
-    from tito.core.testing import PhaseResult, PytestRun
+    from tito.core.testing import (QUICK_PROPERTIES_ENV, PhaseResult,
+                                   PytestRun)
 
     tests = module.tests_dir
     if not tests.is_dir() or not any(tests.rglob("test_*.py")):
@@ -102,11 +108,17 @@ def _start_package(module):
     if problem and problem[1] == "error":
         return PhaseResult("package", problem=problem[0])
     print(f"• {module.slug}: running pytest {module.rel(tests)} against "
-          f"{module.rel(module.package_file)}")
+          f"{module.rel(module.package_file)}"
+          + ("" if full else " (property tests: a quarter of their "
+             "examples; --full runs all)"))
     # a test file that fails at import (e.g. it builds Tensors at the top)
     # must not hide the results of every other file
+    # the package tests need neither nbval nor anyio: not loading those
+    # plugins saves about a second per run
     return PytestRun(module.root, [str(tests)], "package",
-                     ["--continue-on-collection-errors"])
+                     ["--continue-on-collection-errors",
+                      "-p", "no:nbval", "-p", "no:anyio"],
+                     env={QUICK_PROPERTIES_ENV: "0" if full else "1"})
 
 
 def _origin_problem(module):
@@ -171,7 +183,7 @@ def run(args) -> int:
         # the two phases are independent: run them side by side
         job = None if args.package_only else \
             _start_notebook(module, args.timeout)
-        pkg_job = _start_package(module)
+        pkg_job = _start_package(module, args.full)
         inline, label = (None, "-") if job is None else _finish_notebook(job)
         pkg = pkg_job.wait() if hasattr(pkg_job, "wait") else pkg_job
         pkg.set_aside_optional()

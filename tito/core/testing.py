@@ -25,6 +25,9 @@ PYTEST_MAIN = ("import sys; sys.modules.setdefault('rfc3987_syntax', None); "
                "import pytest; sys.exit(pytest.main(sys.argv[1:]))")
 
 
+# read by tests/_support.py: property tests try a quarter of their examples
+QUICK_PROPERTIES_ENV = "TITO_QUICK_PROPERTIES"
+
 OPTIONAL_STUB_RE = re.compile(r"^NotImplementedError: [\w-]+-stretch-[\w-]*:")
 
 
@@ -113,7 +116,8 @@ class PytestRun:
     """
 
     def __init__(self, root: Path, targets: list[str], label: str,
-                 extra: list[str] | None = None, timeout: float = 1800):
+                 extra: list[str] | None = None, timeout: float = 1800,
+                 env: dict[str, str] | None = None):
         self.root, self.label, self.timeout = root, label, timeout
         self._tmp = tempfile.TemporaryDirectory(prefix="tito-test-")
         tmp = Path(self._tmp.name)
@@ -122,7 +126,8 @@ class PytestRun:
         cmd = [sys.executable, "-c", PYTEST_MAIN, *targets, "-q",
                "-p", "no:cacheprovider", f"--junitxml={self.junit}",
                "-o", "junit_family=xunit1", *(extra or [])]
-        self.proc = subprocess.Popen(cmd, cwd=root, env=test_env(root),
+        self.proc = subprocess.Popen(cmd, cwd=root,
+                                     env={**test_env(root), **(env or {})},
                                      stdout=self._out,
                                      stderr=subprocess.STDOUT, text=True)
 
