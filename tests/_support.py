@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,3 +62,61 @@ def tito(repo: Path, *args: str, cwd: Path | None = None,
     return subprocess.run([sys.executable, "-m", "tito", *args],
                           cwd=cwd or repo, env=env, capture_output=True,
                           text=True, timeout=timeout)
+
+
+# ------------------------------------------------ claims made in the prose
+
+
+def _flatten(text: str) -> str:
+    """Drop the '# ' of percent-format comment lines; collapse spaces."""
+    lines = [re.sub(r"^\s*# ?", "", line) for line in text.split("\n")]
+    return " ".join(" ".join(lines).split())
+
+
+class Docs:
+    """A module's prose: its notebook source and its ABOUT.md page.
+
+    `source` is src/NN_name/NN_name.py as written; `notebook` is the same
+    with comment markers dropped and whitespace collapsed (markdown and
+    docstrings read as running text); `about` is ABOUT.md, whitespace
+    collapsed.
+    """
+
+    def __init__(self, slug: str):
+        folder = ROOT / "src" / slug
+        self.source = (folder / f"{slug}.py").read_text(encoding="utf-8")
+        self.notebook = _flatten(self.source)
+        self.about = " ".join(
+            (folder / "ABOUT.md").read_text(encoding="utf-8").split())
+
+    def said(self, phrase: str, where=("notebook", "about")) -> None:
+        """Assert that `phrase` (whitespace-normalised) is in the docs."""
+        phrase = " ".join(phrase.split())
+        for name in where:
+            assert phrase in getattr(self, name), \
+                f"not found in {name}: {phrase!r}"
+
+
+def rounds_to(value: float, text: str) -> bool:
+    """`value` written with as many decimals as `text` gives `text`."""
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return f"{value:.{decimals}f}" == text
+
+
+def sci(value: float, text: str) -> bool:
+    """`value` in scientific notation with the digits of `text` (2.69e43)."""
+    mantissa, _ = text.split("e")
+    decimals = len(mantissa.split(".")[1])
+    return f"{value:.{decimals}e}".replace("e+", "e").replace(
+        "e0", "e").replace("e-0", "e-") == text
+
+
+def peak_extra_mb(call) -> float:
+    """Peak memory (MB) that tracemalloc sees while `call()` runs."""
+    gc.collect()
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    call()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return (peak - base) / 1e6

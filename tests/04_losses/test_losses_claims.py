@@ -6,15 +6,14 @@ checks that the sentence it guards is still in the docs (`said`), then
 recomputes its numbers, so a number cannot change in one place only.
 """
 import math
-import re
 import time
 import tracemalloc
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+from _support import Docs, rounds_to, sci
 from tinytorch.core import losses
 from tinytorch.core.losses import (
     BinaryCrossEntropyLoss,
@@ -24,39 +23,8 @@ from tinytorch.core.losses import (
 )
 from tinytorch.core.tensor import Tensor
 
-SRC = Path(__file__).resolve().parents[2] / "src" / "04_losses"
-
-
-def _flatten(text):
-    """Drop the '# ' of percent-format comment lines; collapse spaces."""
-    lines = [re.sub(r"^\s*# ?", "", line) for line in text.split("\n")]
-    return " ".join(" ".join(lines).split())
-
-
-NOTEBOOK = _flatten((SRC / "04_losses.py").read_text(encoding="utf-8"))
-ABOUT = " ".join((SRC / "ABOUT.md").read_text(encoding="utf-8").split())
-
-
-def said(phrase, where=("notebook", "about")):
-    """Assert that `phrase` (whitespace-normalised) is in the given docs."""
-    phrase = " ".join(phrase.split())
-    docs = {"notebook": NOTEBOOK, "about": ABOUT}
-    for name in where:
-        assert phrase in docs[name], f"not found in {name}: {phrase!r}"
-
-
-def rounds_to(value, text):
-    """`value` written with as many decimals as `text` gives `text`."""
-    decimals = len(text.split(".")[1]) if "." in text else 0
-    return f"{value:.{decimals}f}" == text
-
-
-def sci(value, text):
-    """`value` in scientific notation with the digits of `text` (2.69e43)."""
-    mantissa, exponent = text.split("e")
-    decimals = len(mantissa.split(".")[1])
-    return f"{value:.{decimals}e}".replace("e+", "e").replace(
-        "e0", "e").replace("e-0", "e-") == text
+DOCS = Docs("04_losses")
+said = DOCS.said
 
 
 # ------------------------------------------------------------- MSE concepts

@@ -267,20 +267,28 @@ CASES = [
 ]
 
 
+def _clear_error(name, fn, *args):
+    """`fn(*args)` raises ValueError/TypeError in one line naming `name`,
+    with a hint; return the error."""
+    with pytest.raises((ValueError, TypeError)) as info:
+        fn(*args)
+    message = str(info.value)
+    assert "\n" not in message, message
+    assert message.startswith(f"{name}: "), message
+    assert "Hint: " in message, message
+    return info.value
+
+
 @pytest.mark.parametrize(
     "name, fn, what, args, expected", CASES,
     ids=[f"{c[0]}-{c[2]}" for c in CASES])
 def test_bad_input_table(name, fn, what, args, expected):
     if isinstance(expected, str):
-        with pytest.raises((ValueError, TypeError)) as info:
-            fn(*args)
-        message = str(info.value)
-        assert "\n" not in message, message
-        assert message.startswith(f"{name}: "), message
-        assert "Hint: " in message, message
+        error = _clear_error(name, fn, *args)
+        message = str(error)
         assert re.search(expected, message), (expected, message)
         # never a raw NumPy error disguised as ours
-        assert type(info.value) in (ValueError, TypeError)
+        assert type(error) in (ValueError, TypeError)
     else:
         with warnings.catch_warnings():  # no RuntimeWarning leaks out
             warnings.simplefilter("error", RuntimeWarning)
@@ -435,12 +443,7 @@ def test_stretch_bad_input_table(name, arg, what, bad, words):
     args[arg] = bad
     if (name, arg, what) == ("NLLLoss", 0, "(N,1) shape"):
         words = "out of range for 1 classes"  # (N, 1) is one class: valid
-    with pytest.raises((ValueError, TypeError)) as info:
-        fn(*args)
-    message = str(info.value)
-    assert "\n" not in message, message
-    assert message.startswith(f"{name}: "), message
-    assert "Hint: " in message, message
+    message = str(_clear_error(name, fn, *args))
     assert words.lower() in message.lower(), (words, message)
 
 

@@ -11,6 +11,8 @@ import textwrap
 import numpy as np
 import pytest
 
+from _support import peak_extra_mb
+
 from tinytorch.core import losses
 from tinytorch.core.losses import (
     BinaryCrossEntropyLoss,
@@ -547,24 +549,11 @@ def _repo_root():
 
 
 # ---------------------------------------------- blocked evaluation (issue 8)
-def _peak_extra_mb(call):
-    import gc
-    import tracemalloc
-
-    gc.collect()
-    tracemalloc.start()
-    base = tracemalloc.get_traced_memory()[0]
-    call()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return (peak - base) / 1e6
-
-
 def test_blocked_cross_entropy_needs_under_2mb_beyond_the_logits():
     rng = np.random.default_rng(7)
     logits = Tensor(rng.normal(size=(128, 50_000)).astype(np.float32))
     labels = Tensor(rng.integers(0, 50_000, size=128))
-    extra = _peak_extra_mb(lambda: CrossEntropyLoss()(logits, labels))
+    extra = peak_extra_mb(lambda: CrossEntropyLoss()(logits, labels))
     assert extra < 2.0, f"peak extra memory {extra:.2f} MB, over 2 MB"
 
 
@@ -582,7 +571,7 @@ def test_blocked_mse_and_bce_stay_small_and_float32(loss_name):
         b = rng.integers(0, 2, size=shape).astype(np.float32)
     A, Bt = Tensor(a), Tensor(b)
     # well below one float64 copy (51.2 MB) or even a float32 one (25.6)
-    assert _peak_extra_mb(lambda: fn(A, Bt)) < 8.0
+    assert peak_extra_mb(lambda: fn(A, Bt)) < 8.0
     assert fn(A, Bt).dtype == np.float32
 
 

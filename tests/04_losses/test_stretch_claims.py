@@ -8,11 +8,11 @@ plain arithmetic, so a number cannot change in one place only.
 import json
 import math
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+from _support import Docs, rounds_to
 from tinytorch.core import losses
 from tinytorch.core.losses import (
     BCEWithLogitsLoss,
@@ -32,30 +32,9 @@ from tinytorch.core.losses import (
 )
 from tinytorch.core.tensor import Tensor
 
-SRC = Path(__file__).resolve().parents[2] / "src" / "04_losses"
-SOURCE = (SRC / "04_losses.py").read_text(encoding="utf-8")
-
-
-def _flatten(text):
-    """Drop the '# ' of percent-format comment lines; collapse spaces."""
-    lines = [re.sub(r"^\s*# ?", "", line) for line in text.split("\n")]
-    return " ".join(" ".join(lines).split())
-
-
-NOTEBOOK = _flatten(SOURCE)
-ABOUT = " ".join((SRC / "ABOUT.md").read_text(encoding="utf-8").split())
-
-
-def said(phrase, where=("notebook", "about")):
-    phrase = " ".join(phrase.split())
-    docs = {"notebook": NOTEBOOK, "about": ABOUT}
-    for name in where:
-        assert phrase in docs[name], f"not found in {name}: {phrase!r}"
-
-
-def rounds_to(value, text):
-    decimals = len(text.split(".")[1]) if "." in text else 0
-    return f"{value:.{decimals}f}" == text
+DOCS = Docs("04_losses")
+SOURCE, NOTEBOOK, ABOUT, said = DOCS.source, DOCS.notebook, DOCS.about, \
+    DOCS.said
 
 
 def T(a, dtype=np.float64):

@@ -2,12 +2,12 @@
 float64 loops written with `math`), dtypes, shapes, memory, and the design
 rules (the default path never touches stretch code; one reduction helper).
 """
-import gc
 import math
-import tracemalloc
 
 import numpy as np
 import pytest
+
+from _support import peak_extra_mb
 
 from tinytorch.core import losses
 from tinytorch.core.losses import (
@@ -361,16 +361,6 @@ def test_every_loss_reduces_with_the_one_helper(monkeypatch):
     assert calls == ["sum"] * 10
 
 
-def _peak_extra_mb(call):
-    gc.collect()
-    tracemalloc.start()
-    base = tracemalloc.get_traced_memory()[0]
-    call()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return (peak - base) / 1e6
-
-
 @pytest.fixture(scope="module")
 def big_batch():
     rng = np.random.default_rng(7)
@@ -380,7 +370,7 @@ def big_batch():
 
 def test_default_cross_entropy_memory_is_unchanged(big_batch):
     logits, labels = big_batch
-    assert _peak_extra_mb(lambda: CrossEntropyLoss()(logits, labels)) < 2.0
+    assert peak_extra_mb(lambda: CrossEntropyLoss()(logits, labels)) < 2.0
 
 
 @pytest.mark.parametrize("make", [
@@ -393,4 +383,4 @@ def test_the_general_path_stays_blocked_for_mean_and_sum(make, big_batch):
     most, far below one (128, 50000) float32 matrix (25.6 MB)."""
     logits, labels = big_batch
     loss_fn = make()
-    assert _peak_extra_mb(lambda: loss_fn(logits, labels)) < 8.0
+    assert peak_extra_mb(lambda: loss_fn(logits, labels)) < 8.0
