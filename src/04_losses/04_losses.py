@@ -431,6 +431,14 @@ def _check_int_setting(name, arg, value, hint):
     return int(value)
 
 
+def _check_bool_setting(name, arg, value, hint):
+    """Return the setting `value` as a bool; TypeError if it is not one."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name}: {arg} must be True or False, got "
+                        f"{value!r}. Hint: {hint}.")
+    return bool(value)
+
+
 def _check_weight_setting(name, arg, weight, one_per_class=False):
     """None, or a private copy of `weight` (a Tensor of finite numbers
     >= 0) as a Tensor; TypeError/ValueError otherwise."""
@@ -449,6 +457,14 @@ def _check_weight_setting(name, arg, weight, one_per_class=False):
             f"{arg}[{_at(index)}]. Hint: a weight scales a loss term; use 0 "
             f"to leave a term out.")
     return _tensor(np.array(data, copy=True))
+
+
+def _check_class_settings(name, weight, ignore_index):
+    """(weight, ignore_index) of a class-index loss (CrossEntropy, NLL)."""
+    return (_check_weight_setting(name, "weight", weight, one_per_class=True),
+            _check_int_setting(name, "ignore_index", ignore_index,
+                               "it is the class index whose targets are "
+                               "skipped, -100 by default"))
 
 
 def _fmt(value):
@@ -1293,12 +1309,8 @@ class CrossEntropyLoss(Loss):
                  label_smoothing=0.0):
         super().__init__(reduction=reduction)
         name = type(self).__name__
-        self.weight = _check_weight_setting(name, "weight", weight,
-                                            one_per_class=True)
-        self.ignore_index = _check_int_setting(
-            name, "ignore_index", ignore_index,
-            "it is the class index whose targets are skipped, -100 by "
-            "default")
+        self.weight, self.ignore_index = _check_class_settings(
+            name, weight, ignore_index)
         self.label_smoothing = _check_number_setting(
             name, "label_smoothing", label_smoothing, 0.0, 1.0,
             hint="0 means no smoothing; 0.1 is a common choice")
@@ -2897,12 +2909,8 @@ class NLLLoss(Loss):
     def __init__(self, weight=None, *, ignore_index=-100, reduction="mean"):
         super().__init__(reduction=reduction)
         name = type(self).__name__
-        self.weight = _check_weight_setting(name, "weight", weight,
-                                            one_per_class=True)
-        self.ignore_index = _check_int_setting(
-            name, "ignore_index", ignore_index,
-            "it is the class index whose targets are skipped, -100 by "
-            "default")
+        self.weight, self.ignore_index = _check_class_settings(
+            name, weight, ignore_index)
 
     def forward(self, log_probs, targets):
         return _class_loss(self, log_probs, targets, from_logits=False)
@@ -3613,12 +3621,9 @@ class KLDivLoss(Loss):
 
     def __init__(self, *, reduction="mean", log_target=False):
         super().__init__(reduction=reduction)
-        if not isinstance(log_target, (bool, np.bool_)):
-            raise TypeError(
-                f"{type(self).__name__}: log_target must be True or False, "
-                f"got {log_target!r}. Hint: True when the target holds "
-                f"log-probabilities.")
-        self.log_target = bool(log_target)
+        self.log_target = _check_bool_setting(
+            type(self).__name__, "log_target", log_target,
+            "True when the target holds log-probabilities")
 
     def forward(self, log_q, target):
         name = type(self).__name__
@@ -4153,11 +4158,9 @@ class TripletMarginLoss(Loss):
             hint="2.0 is the Euclidean distance, 1.0 the Manhattan one")
         self.eps = _check_number_setting(
             name, "eps", eps, 0.0, hint="a tiny number such as 1e-6")
-        if not isinstance(swap, (bool, np.bool_)):
-            raise TypeError(
-                f"{name}: swap must be True or False, got {swap!r}. Hint: "
-                f"True also compares the positive with the negative.")
-        self.swap = bool(swap)
+        self.swap = _check_bool_setting(
+            name, "swap", swap,
+            "True also compares the positive with the negative")
 
     def forward(self, anchor, positive, negative):
         name = type(self).__name__
@@ -4231,11 +4234,9 @@ class InfoNCELoss(Loss):
         self.temperature = _check_number_setting(
             name, "temperature", temperature, 0.0, low_open=True,
             hint="CLIP starts at 0.07; larger values soften the softmax")
-        if not isinstance(normalize, (bool, np.bool_)):
-            raise TypeError(
-                f"{name}: normalize must be True or False, got "
-                f"{normalize!r}. Hint: True compares cosine similarities.")
-        self.normalize = bool(normalize)
+        self.normalize = _check_bool_setting(
+            name, "normalize", normalize,
+            "True compares cosine similarities")
 
     def forward(self, queries, keys):
         name = type(self).__name__
