@@ -690,8 +690,11 @@ def _check_class_values(name, t, num_classes, ignore_index=None,
 
 
 def _check_cross_entropy_inputs(name, logits, targets, ignore_index=None,
-                                labels_arg="targets"):
-    """Shared checks of cross-entropy; returns (float logits, indices)."""
+                                labels_arg="targets", shapes="(N, C)"):
+    """Shared checks of cross-entropy; returns (float logits, indices).
+
+    `shapes` is what the caller accepts, for the message when logits are
+    not 2-D (CrossEntropyLoss also takes (N, C, d1, ...) elsewhere)."""
     x = _check_tensor(name, "logits", logits)
     if x.ndim != 2:
         if x.ndim == 1:
@@ -699,8 +702,8 @@ def _check_cross_entropy_inputs(name, logits, targets, ignore_index=None,
         else:
             hint = "pass one row of class scores per sample"
         raise ValueError(
-            f"{name}: logits must have shape (N, C) or (N, C, d1, ...), "
-            f"got shape {x.shape}. Hint: {hint}.")
+            f"{name}: logits must have shape {shapes}, got shape "
+            f"{x.shape}. Hint: {hint}.")
     if x.shape[0] == 0:
         raise ValueError(
             f"{name}: logits is an empty batch (shape {x.shape}), and the "
@@ -1319,8 +1322,9 @@ class CrossEntropyLoss(Loss):
         if not self._core_case(logits, targets):
             return _class_loss(self, logits, targets, from_logits=True)
         name = type(self).__name__
-        x, t = _check_cross_entropy_inputs(name, logits, targets,
-                                           self.ignore_index)
+        x, t = _check_cross_entropy_inputs(
+            name, logits, targets, self.ignore_index,
+            shapes="(N, C) or (N, C, d1, ...)")
         loss = _reduce(_cross_entropy_forward, x, t)
         if np.isfinite(loss.data):
             return loss

@@ -494,6 +494,11 @@ def test_embedding_losses_check_their_inputs():
      ValueError, "logits must be finite, got -inf at logits[0, 1]"),
     (lambda: fit_temperature(Tensor([[0.0, 1.0]]), Tensor([[0]])),
      ValueError, "labels must have shape (1,)"),
+    # it takes (N, C) only, and says so (not CrossEntropyLoss's wider set)
+    (lambda: fit_temperature(Tensor(np.zeros((2, 3, 4))),
+                             Tensor(np.zeros((2, 4)))),
+     ValueError, "fit_temperature: logits must have shape (N, C), got "
+     "shape (2, 3, 4)."),
 ])
 def test_helper_and_metric_errors(call, exc, wanted):
     raises(exc, re.escape(wanted), call)
