@@ -196,6 +196,15 @@ def _setup(args, require=True):
     return root, course
 
 
+def _check_timeout(timeout) -> None:
+    """--timeout, when given, is a positive number of seconds."""
+    if timeout is not None and timeout <= 0:
+        from tito.core.errors import TitoError
+
+        raise TitoError(f"--timeout must be a positive number of seconds, "
+                        f"got {timeout}", hint="e.g. --timeout 60")
+
+
 def _modules(root, args):
     from tito.core.project import select
 
@@ -206,12 +215,8 @@ def _init(args) -> int:
     from tito.core.grading import DEFAULT_TIMEOUT, init_course
 
     _, course = _setup(args, require=False)
+    _check_timeout(args.timeout)
     timeout = DEFAULT_TIMEOUT if args.timeout is None else args.timeout
-    if timeout <= 0:
-        from tito.core.errors import TitoError
-
-        raise TitoError(f"--timeout must be a positive number of seconds, "
-                        f"got {args.timeout}", hint="e.g. --timeout 60")
     if args.timeout is not None and course.config_file.exists() and \
             not args.force:
         print(f"• --timeout is written only into a new config; add --force "
@@ -257,8 +262,8 @@ def _generate(args) -> int:
 def _release(args) -> int:
     from tito.core.errors import TitoError
     from tito.core.grading import (generate_assignment, graded_cells,
-                                   nbgrader_session, read_notebook,
-                                   release_problems)
+                                   nbgrader_session, parse_notebook,
+                                   read_notebook, release_problems)
     from tito.core.notebooks import instructor_notebook, notebook_text
 
     root, course = _setup(args)
@@ -269,15 +274,16 @@ def _release(args) -> int:
             raise TitoError(f"{slug} has no source notebook at "
                             f"{course.show(source)}",
                             hint=f"tito nbgrader generate --module {slug}")
-        fresh = notebook_text(instructor_notebook(module))
-        if source.read_text(encoding="utf-8") != fresh:
+        data = source.read_bytes()
+        if data.decode("utf-8") != notebook_text(
+                instructor_notebook(module)):
             print(f"! {course.show(source)} differs from "
                   f"{module.rel(module.source)}; releasing it as it is "
                   f"(tito nbgrader generate --module {slug} refreshes it)")
         print(f"• {slug}: nbgrader generate_assignment …", flush=True)
         with nbgrader_session(root, course, f"release-{slug}") as log:
             generate_assignment(course, slug, log)
-        source_nb, _ = read_notebook(source)
+        source_nb, _ = parse_notebook(data)
         released = course.release(slug)
         release_nb, why = read_notebook(released)
         if release_nb is None:
@@ -448,9 +454,7 @@ def _autograde(args) -> int:
                                    nbgrader_session, submission_score)
 
     root, course = _setup(args)
-    if args.timeout is not None and args.timeout <= 0:
-        raise TitoError(f"--timeout must be a positive number of seconds, "
-                        f"got {args.timeout}", hint="e.g. --timeout 60")
+    _check_timeout(args.timeout)
     explicit = not args.all
     failures = []
     total = graded = 0

@@ -18,6 +18,7 @@ time, so one broken submission cannot stop the others.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -448,9 +449,17 @@ def sanitize_preprocessors() -> list:
     return [fixed if pp is OverwriteCells else pp for pp in default]
 
 
-_OVERWRITE = None
+def _grade_id_positions(nb) -> dict[str, int]:
+    """grade_id -> index of its first cell in `nb`."""
+    present: dict[str, int] = {}
+    for position, cell in enumerate(nb.cells):
+        gid = nbgrader_meta(cell).get("grade_id")
+        if gid and gid not in present:
+            present[gid] = position
+    return present
 
 
+@functools.cache
 def overwrite_cells_class():
     """nbgrader's OverwriteCells, putting deleted graded cells back safely.
 
@@ -460,10 +469,6 @@ def overwrite_cells_class():
     graded at all. Here it goes after the nearest earlier source cell that
     the submission still has (or first), and is graded like any other.
     """
-    global _OVERWRITE
-    if _OVERWRITE is not None:
-        return _OVERWRITE
-
     from nbgrader.preprocessors import OverwriteCells
 
     class SafeOverwriteCells(OverwriteCells):
@@ -474,15 +479,9 @@ def overwrite_cells_class():
             order = [cell.name for cell in source_cells]
             grade_cells = {c.name: c for c in source_nb.grade_cells}
             solutions = {c.name for c in source_nb.solution_cells}
+            present = _grade_id_positions(nb)
             for index, name in enumerate(order):
-                if name not in grade_cells:
-                    continue
-                present = {}
-                for position, cell in enumerate(nb.cells):
-                    gid = nbgrader_meta(cell).get("grade_id")
-                    if gid and gid not in present:
-                        present[gid] = position
-                if name in present:
+                if name not in grade_cells or name in present:
                     continue
                 self.log.warning("Missing grade cell %s: putting it back",
                                  name)
@@ -494,16 +493,14 @@ def overwrite_cells_class():
                     is_solution=name in solutions)
                 cell["id"] = f"restored-{name}"[:64]
                 nb.cells.insert(at, cell)
+                present = _grade_id_positions(nb)
             return nb, resources
 
     SafeOverwriteCells.__module__ = __name__
-    _OVERWRITE = SafeOverwriteCells
     return SafeOverwriteCells
 
 
-_RESILIENT = None
-
-
+@functools.cache
 def resilient_execute_class():
     """nbgrader's Execute preprocessor, but a kernel crash costs one cell.
 
@@ -515,10 +512,6 @@ def resilient_execute_class():
     cell. Timeouts themselves are nbgrader's: interrupt, record a
     CellTimeoutError, go on.
     """
-    global _RESILIENT
-    if _RESILIENT is not None:
-        return _RESILIENT
-
     from queue import Empty
     from time import monotonic
 
@@ -631,7 +624,6 @@ def resilient_execute_class():
                 return False
 
     ResilientExecute.__module__ = __name__
-    _RESILIENT = ResilientExecute
     return ResilientExecute
 
 

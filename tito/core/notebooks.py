@@ -171,6 +171,21 @@ def _enclosing_name(lines: list[str], index: int, indent: int) -> str | None:
     return ".".join(reversed(names)) or None
 
 
+# the message `stub_solutions` puts in every unwritten part
+STUB_RE = re.compile(r"^([\w-]+): .* not implemented yet\.")
+
+
+def stub_grade_id(message: str) -> str | None:
+    """The grade_id in a stub's NotImplementedError message, or None."""
+    match = STUB_RE.match(message)
+    return match.group(1) if match else None
+
+
+def is_optional_part(grade_id: str) -> bool:
+    """Whether a grade_id marks an optional (stretch) part (CONTRIBUTING)."""
+    return "-stretch-" in grade_id
+
+
 def stub_solutions(source: str, grade_id: str) -> str:
     """Replace each solution region with `raise NotImplementedError(...)`."""
     lines = source.split("\n")
