@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tito.core.errors import TitoError
-from tito.core.fsutil import atomic_write_text, exclusive_lock
+from tito.core.fsutil import (atomic_write_text, drop_cached_bytecode,
+                              exclusive_lock)
 from tito.core.notebooks import BEGIN_SOLUTION, END_SOLUTION, cell_label
 from tito.core.project import DEFAULT_EXP_RE, Module
 
@@ -319,6 +320,7 @@ def export(module: Module, nb, label: str, origin: str,
         changed = old != text
         if changed:
             atomic_write_text(target, text)
+            drop_cached_bytecode(target)
     return ExportResult(module, target, origin, label, changed, text)
 
 

@@ -45,6 +45,20 @@ def atomic_write_text(path: Path, text: str) -> None:
         raise
 
 
+def drop_cached_bytecode(source: Path) -> None:
+    """Delete the compiled copy of `source` in its __pycache__ folder.
+
+    Python trusts a cached .pyc whose recorded source mtime (in whole
+    seconds) and size still match; after a rewrite of `source` that check
+    alone could, in a rare case, keep old code. Dropping the copy rules
+    that out.
+    """
+    import importlib.util
+
+    Path(importlib.util.cache_from_source(str(source))).unlink(
+        missing_ok=True)
+
+
 def timestamp() -> str:
     """Sortable and readable; includes microseconds so two never collide."""
     now = time.time()

@@ -106,7 +106,11 @@ def test_env(root: Path) -> dict:
     parts = [str(root)] + [p for p in env.get("PYTHONPATH", "").split(
         os.pathsep) if p]
     env["PYTHONPATH"] = os.pathsep.join(parts)
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    # Python's default: cache compiled modules in __pycache__ (gitignored),
+    # so pytest need not redo its assertion rewriting of every test file
+    # (2-3 s) on each run; tito export drops the stale copy of what it
+    # rewrites
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.setdefault("MPLBACKEND", "Agg")
     return env
 
