@@ -83,11 +83,20 @@ class Docs:
     """
 
     def __init__(self, slug: str):
+        self.slug = slug
         folder = ROOT / "src" / slug
         self.source = (folder / f"{slug}.py").read_text(encoding="utf-8")
         self.notebook = _flatten(self.source)
         self.about = " ".join(
             (folder / "ABOUT.md").read_text(encoding="utf-8").split())
+
+    def has(self, text: str, where=("notebook", "about")) -> None:
+        """Assert that `text` (a number as written, with just enough
+        context to place it) appears in each of `where`."""
+        text = " ".join(text.split())
+        for name in where:
+            assert text in getattr(self, name), \
+                f"{text!r} is not in {name} of {self.slug}"
 
     def said(self, phrase: str, where=("notebook", "about")) -> None:
         """Assert that `phrase` (whitespace-normalised) is in the docs."""

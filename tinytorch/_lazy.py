@@ -1,47 +1,64 @@
 """Lazy re-exports that fail loudly.
 
-`tinytorch` and `tinytorch.nn` re-export names from the package files that
-`tito export` writes, one per module. Names are imported on first use, so
-`import tinytorch` is fast and works before later modules are exported; a name
-whose module is not exported yet raises an ImportError that says which
-module to export (never a silent None).
+`tinytorch`, `tinytorch.nn` and `tinytorch.nn.functional` re-export names from
+the package files that `tito export` writes, one per notebook. Names are
+imported on first use, so `import tinytorch` is fast and works before later
+modules are exported; a name whose module is not exported yet raises an
+ImportError that says which module to export (never a silent None).
+
+A name may have several sources, best first: `cross_entropy` comes from the
+optional stretch notebook's package file (which adds class weights, label
+smoothing, ...) when that file exists, and from the core's otherwise.
 """
 
 from __future__ import annotations
 
 import importlib
 
+Source = tuple[str, str]  # (package module, course module slug)
 
-def lazy_exports(package: str, table: dict[str, tuple[str, str]]):
+
+def _load(package: str, name: str, module_name: str, slug: str):
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name != module_name:
+            raise
+        raise ImportError(
+            f"{package}.{name} comes from Module {slug}, which has not "
+            f"been exported yet ({module_name} is missing). Hint: run "
+            f"tito export --module {slug}"
+        ) from None
+    try:
+        return getattr(module, name)
+    except AttributeError:
+        raise ImportError(
+            f"{module_name} has no {name!r}: was Module {slug} exported "
+            f"from an old notebook? Hint: run tito export --module {slug}"
+        ) from None
+
+
+def lazy_exports(package: str, table: dict[str, Source | list[Source]]):
     """Return (__getattr__, __dir__) for a package namespace.
 
-    `table` maps a public name to (package module, course module slug).
+    `table` maps a public name to its source, or to a list of sources
+    tried in order (the last one's error is the one reported).
     """
 
     def __getattr__(name: str):
         try:
-            module_name, slug = table[name]
+            sources = table[name]
         except KeyError:
             raise AttributeError(
                 f"module {package!r} has no attribute {name!r}") from None
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            raise ImportError(
-                f"{package}.{name} comes from Module {slug}, which has not "
-                f"been exported yet ({module_name} is missing). Hint: run "
-                f"tito export --module {slug}"
-            ) from None
-        try:
-            value = getattr(module, name)
-        except AttributeError:
-            raise ImportError(
-                f"{module_name} has no {name!r}: was Module {slug} exported "
-                f"from an old notebook? Hint: run tito export --module {slug}"
-            ) from None
-        return value
+        if isinstance(sources, tuple):
+            sources = [sources]
+        for module_name, slug in sources[:-1]:
+            try:
+                return _load(package, name, module_name, slug)
+            except ImportError:
+                continue
+        return _load(package, name, *sources[-1])
 
     def __dir__():
         return sorted(table)

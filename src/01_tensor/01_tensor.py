@@ -741,7 +741,9 @@ print(repr(Tensor([1, 2], dtype=np.int64)))
 # - `_wrap(array)` puts a freshly computed array into a Tensor **without**
 #   the checks and the copy of `__init__`. A result computed from valid
 #   tensors is already valid, and copying it would double the memory
-#   traffic of every operation.
+#   traffic of every operation. Its public twin, `from_numpy(array)`,
+#   does the same for code outside this module (it checks that the array
+#   holds real numbers): later modules use it to return their results.
 # - `_checked(what, fn, *args)` runs a NumPy function and turns a *newly
 #   created* NaN into a one-line ValueError. NumPy produces NaN for
 #   invalid operations such as 0/0, inf - inf or 0 * inf, and by default
@@ -767,6 +769,35 @@ def _wrap(array):
     tensor = Tensor.__new__(Tensor)
     tensor.data = np.asarray(array)
     return tensor
+
+
+def from_numpy(array):
+    """A Tensor that holds `array` itself: no copy, and its dtype kept.
+
+    `Tensor(values)` copies what it is given and stores float32, the safe
+    choice for values a user passes in. For an array your own code has
+    just computed, `from_numpy(result)` is the way to make a Tensor: it
+    keeps the array (and so its dtype: float64 stays float64), as
+    `torch.from_numpy` does. A NumPy number such as `arr.mean()` becomes
+    a 0-d Tensor.
+
+    Raises:
+        TypeError: `array` is not a NumPy array or NumPy number of real
+            values (a list or a Python float goes through `Tensor(...)`).
+
+    Example:
+        >>> from_numpy(np.zeros((2, 3), dtype=np.float64)).dtype
+        dtype('float64')
+        >>> from_numpy(np.float32(0.5)).shape
+        ()
+    """
+    if not isinstance(array, (np.ndarray, np.generic)) or \
+            np.asarray(array).dtype.kind not in _REAL_KINDS:
+        raise TypeError(
+            f"from_numpy: expected a NumPy array or NumPy number of real "
+            f"values, got {type(array).__name__}. Hint: use Tensor(values) "
+            f"for lists and Python numbers.")
+    return _wrap(array)
 
 
 def _checked(what, fn, *args, **kwargs):

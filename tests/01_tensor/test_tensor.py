@@ -22,8 +22,22 @@ def one_line(exc_info):
 
 # ----- the package surface ----------------------------------------------
 
-def test_all_exports_only_tensor():
-    assert tensor_module.__all__ == ["Tensor"]
+def test_all_exports_tensor_and_from_numpy():
+    assert tensor_module.__all__ == ["Tensor", "from_numpy"]
+
+
+def test_from_numpy_keeps_the_array_and_its_dtype():
+    from tinytorch.core.tensor import from_numpy
+
+    a = np.arange(6, dtype=np.float64).reshape(2, 3)
+    t = from_numpy(a)
+    assert t.data is a and t.dtype == np.float64
+    s = from_numpy(np.float32(0.5))
+    assert s.shape == () and s.dtype == np.float32 and s.item() == 0.5
+    for bad in ([1.0, 2.0], 0.5, np.array(["a"]), None):
+        with pytest.raises(TypeError, match="from_numpy: expected a NumPy "
+                           "array or NumPy number of real values"):
+            from_numpy(bad)
 
 
 def test_api_names_exist():

@@ -1,0 +1,395 @@
+"""Checks for the tests in the course notebooks (given code), like `torch.testing`.
+
+`check(fn, *args, want=..., **kwargs)` calls your function, checks that it
+returned a `Tensor` of the right shape and dtype, and compares its values with
+`want`. When they differ it does not stop at "expected 0.417, got 1.251": it
+recomputes what the usual mistakes would have returned for the same inputs
+(sum instead of mean, a missing minus sign, `np.log2`, softmax applied twice,
+the wrong target picked, ...) and, when one of them matches your result,
+names it in the message. A result that is inf or NaN for finite inputs gets
+the hint about the max-shift; a NumPy broadcasting error gets the hint about
+`keepdims=True`.
+
+The comparison itself is done with plain Python floats (`float(...)`), so
+only real numbers can pass.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from tinytorch.core.tensor import Tensor
+
+__all__ = ["check", "mistakes_for"]
+
+EPS = 1e-7  # the clamp of binary cross-entropy
+
+MAX_SHIFT_HINT = (
+    "the result is not finite although every input is: subtract the "
+    "maximum along the class dimension before np.exp (the log-sum-exp "
+    "trick; use keepdims=True so it broadcasts)")
+KEEPDIMS_HINT = (
+    "NumPy could not broadcast two arrays: when you reduce along an axis "
+    "and then combine the result with the full array, keep the reduced "
+    "axis with keepdims=True")
+
+
+# ------------------------------------------------ float64 references
+def _lse(z, axis):
+    m = np.max(z, axis=axis, keepdims=True)
+    return m + np.log(np.sum(np.exp(z - m), axis=axis, keepdims=True))
+
+
+def _log_softmax(z, axis=-1):
+    return z - _lse(z, axis)
+
+
+def _reduce(values, reduction):
+    if reduction == "mean":
+        return np.mean(values)
+    if reduction == "sum":
+        return np.sum(values)
+    return values
+
+
+def _rows(z):
+    return np.arange(z.shape[0])
+
+
+# ------------------------------------------------- mistakes, by function
+# Each mistake is (hint, variant). A variant gets the call's inputs as float64
+# arrays `a`, the call's setting `r` (the reduction, or log_softmax's dim)
+# and the inputs in their own dtype `raw`, and returns what that mistake
+# computes; None where the mistake cannot be told apart here.
+SUM_HINT = ("that is the sum of the losses, not their mean: with "
+            "reduction='mean' divide by the number of values (losses.mean())")
+MEAN_HINT = "that is the mean, but reduction='sum' asks for the sum"
+
+
+def _mean_to_sum(values, reduction):
+    return np.sum(values) if reduction == "mean" else None
+
+
+def _sum_to_mean(values, reduction):
+    return np.mean(values) if reduction == "sum" else None
+
+
+def _common(per_item):
+    """Mistakes every loss can make, given its per-item reference."""
+    return [
+        (SUM_HINT, lambda a, r, raw: _mean_to_sum(per_item(*a), r)),
+        (MEAN_HINT, lambda a, r, raw: _sum_to_mean(per_item(*a), r)),
+        ("the sign is flipped: a loss is minus the log-probability (a "
+         "missing minus sign?)",
+         lambda a, r, raw: -_reduce(per_item(*a), r)),
+    ]
+
+
+def _log_base(per_item, base, name):
+    return (f"that is the loss in log base {base}: use np.log (the natural "
+            f"log), not {name}",
+            lambda a, r, raw: _reduce(per_item(*a) / math.log(base), r))
+
+
+def _ce_items(z, t):
+    return -_log_softmax(z, 1)[_rows(z), t.astype(int)]
+
+
+def _ce_lse_base(z, t, base):
+    """log-sum-exp in another base, minus the natural shifted logit."""
+    shifted = z - np.max(z, axis=1, keepdims=True)
+    lse = np.log(np.sum(np.exp(shifted), axis=1)) / math.log(base)
+    return lse - shifted[_rows(z), t.astype(int)]
+
+
+def _ce_softmax_twice(z, t):
+    return _ce_items(np.exp(_log_softmax(z, 1)), t)
+
+
+def _ce_shift_not_picked(z, t):
+    # log-sum-exp of the shifted logits minus the *unshifted* target logit
+    return _ce_items(z, t) - np.max(z, axis=1)
+
+
+def _ce_pick(z, t, offset):
+    return _ce_items(z, (t.astype(int) + offset) % z.shape[1])
+
+
+def _ce_transposed(z, t):
+    ti = t.astype(int)
+    if ti.max() >= z.shape[0]:
+        return None
+    return _lse(z, 1)[:, 0] - z[ti, _rows(z)]
+
+
+def _ce_axis0(z, t):
+    """The max and the sum over axis 0 (the batch) instead of the classes."""
+    shifted = z - np.max(z, axis=0, keepdims=True)
+    lse = np.log(np.sum(np.exp(shifted), axis=0))
+    return lse - shifted[_rows(z), t.astype(int)]
+
+
+def _bce_items(p, t, eps=EPS):
+    return -(t * np.log(np.maximum(p, eps))
+             + (1 - t) * np.log(np.maximum(1 - p, eps)))
+
+
+def _bce_clip(p, t, dtype):
+    eps = dtype.type(EPS)
+    q = np.clip(p.astype(dtype), eps, dtype.type(1) - eps).astype(np.float64)
+    return -(t * np.log(q) + (1 - t) * np.log(1 - q))
+
+
+def _mse_items(p, t):
+    return (p - t) ** 2
+
+
+def _log_softmax_base(x, dim, base):
+    shifted = x - np.max(x, axis=dim, keepdims=True)
+    lse = np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
+    return shifted - lse / math.log(base)
+
+
+def _no_keepdims(x, dim):
+    if x.ndim != 2 or x.shape[0] != x.shape[1] or dim % 2 != 1:
+        return None
+    shifted = x - np.max(x, axis=1)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=1))
+
+
+WRONG_AXIS_HINT = ("the maximum and the sum run over the wrong axis: for "
+                   "(N, C) logits the classes are axis=1, the class "
+                   "dimension")
+
+_MISTAKES = {
+    "log_softmax": [
+        ("that is softmax (probabilities), not its log: return "
+         "shifted - log(sum(exp(shifted)))",
+         lambda a, d, raw: np.exp(_log_softmax(a[0], d))),
+        ("you normalised along the wrong dimension: reduce along `axis`, "
+         "the dimension that holds the classes",
+         lambda a, d, raw: _log_softmax(a[0], 0 if d % a[0].ndim else -1)
+         if a[0].ndim > 1 else None),
+        ("the maximum (or the log-sum-exp) lost its axis: use "
+         "keepdims=True so each row is combined with its own value",
+         lambda a, d, raw: _no_keepdims(a[0], d)),
+        ("that uses np.log2: use np.log, the natural log",
+         lambda a, d, raw: _log_softmax_base(a[0], d, 2)),
+        ("that uses np.log10: use np.log, the natural log",
+         lambda a, d, raw: _log_softmax_base(a[0], d, 10)),
+    ],
+    "reduce_losses": [
+        (SUM_HINT, lambda a, r, raw: _mean_to_sum(a[0], r)),
+        (MEAN_HINT, lambda a, r, raw: _sum_to_mean(a[0], r)),
+    ],
+    "mse_loss": _common(_mse_items) + [
+        ("that is the mean error without squaring: square each difference "
+         "(diff * diff) before averaging",
+         lambda a, r, raw: _reduce(a[0] - a[1], r)),
+        ("that is the mean absolute error: square each difference, do not "
+         "take abs()", lambda a, r, raw: _reduce(np.abs(a[0] - a[1]), r)),
+        ("that squares the mean difference: square each difference first, "
+         "then average", lambda a, r, raw: np.mean(a[0] - a[1]) ** 2
+         if r == "mean" else None),
+        ("that is the root of the mean squared error (RMSE): do not take "
+         "np.sqrt", lambda a, r, raw: np.sqrt(np.mean(_mse_items(*a)))
+         if r == "mean" else None),
+        ("that divides by the number of rows only: 'mean' averages over "
+         "every element (N * D of them)",
+         lambda a, r, raw: np.sum(_mse_items(*a)) / a[0].shape[0]
+         if r == "mean" and a[0].ndim > 1 else None),
+    ],
+    "cross_entropy": _common(_ce_items) + [
+        _log_base(_ce_items, 2, "np.log2"),
+        _log_base(_ce_items, 10, "np.log10"),
+        ("the log-sum-exp uses np.log2: use np.log, the natural log",
+         lambda a, r, raw: _reduce(_ce_lse_base(*a, 2), r)),
+        ("the log-sum-exp uses np.log10: use np.log, the natural log",
+         lambda a, r, raw: _reduce(_ce_lse_base(*a, 10), r)),
+        ("that is the loss of softmax(logits) treated as logits: softmax "
+         "was applied twice; cross_entropy takes raw logits",
+         lambda a, r, raw: _reduce(_ce_softmax_twice(*a), r)),
+        ("you picked the target from the unshifted logits but took the "
+         "log-sum-exp of the shifted ones: pick from the same shifted "
+         "array (or add the maximum back)",
+         lambda a, r, raw: _reduce(_ce_shift_not_picked(*a), r)),
+        ("the wrong entry was picked (off by one): pick "
+         "shifted[np.arange(N), targets]",
+         lambda a, r, raw: _reduce(_ce_pick(*a, 1), r)),
+        ("the wrong entry was picked (off by one): pick "
+         "shifted[np.arange(N), targets]",
+         lambda a, r, raw: _reduce(_ce_pick(*a, -1), r)),
+        ("rows and columns are swapped in the pick: use "
+         "a[np.arange(N), targets], row first",
+         lambda a, r, raw: None if _ce_transposed(*a) is None
+         else _reduce(_ce_transposed(*a), r)),
+        (WRONG_AXIS_HINT, lambda a, r, raw: _reduce(_ce_axis0(*a), r)),
+    ],
+    "binary_cross_entropy": _common(_bce_items) + [
+        _log_base(_bce_items, 2, "np.log2"),
+        _log_base(_bce_items, 10, "np.log10"),
+        ("that clips p into [eps, 1 - eps] with np.clip; in float32 "
+         "1 - 1e-7 rounds, so clamp each log term from below instead: "
+         "np.maximum(p, eps) and np.maximum(1 - p, eps)",
+         lambda a, r, raw: _reduce(_bce_clip(*a, raw[0].dtype), r)),
+    ],
+}
+
+
+def mistakes_for(name: str) -> list[str]:
+    """The hints `check` can give for function `name` (for the tests)."""
+    return [hint for hint, _ in _MISTAKES.get(name, [])]
+
+
+# ---------------------------------------------------------------- check
+def _raw(value):
+    """The data of a Tensor argument (its own dtype); others as given."""
+    return value.data if isinstance(value, Tensor) else value
+
+
+def _f64(arrays):
+    return [np.asarray(a, dtype=np.float64) if isinstance(a, np.ndarray)
+            else a for a in arrays]
+
+
+def _short(value) -> str:
+    arr = np.asarray(value, dtype=np.float64)
+    if arr.ndim == 0:
+        return f"{float(arr):.6g}"
+    text = np.array2string(arr, precision=4, threshold=8, separator=", ")
+    return " ".join(text.split())
+
+
+def _fail(name: str, message: str, cause=None):
+    __tracebackhide__ = True  # pytest and IPython show the caller instead
+    raise AssertionError(f"{name}: {message}") from cause
+
+
+def _name(fn) -> str:
+    return getattr(fn, "__name__", type(fn).__name__)
+
+
+def _call(fn, args, kwargs):
+    __tracebackhide__ = True
+    name = _name(fn)
+    with np.errstate(all="ignore"):
+        try:
+            return fn(*args, **kwargs)
+        except ValueError as err:
+            if str(err).startswith("operands could not be broadcast"):
+                _fail(name, f"{KEEPDIMS_HINT} (NumPy said: {err})", err)
+            raise
+        except IndexError as err:
+            _fail(name, "an index is out of range inside your code "
+                  f"({err}). Hint: pick one entry per row with "
+                  "a[np.arange(N), targets]: row numbers first, then the "
+                  "target classes", err)
+
+
+def _setting(fn_name, kwargs):
+    if fn_name == "log_softmax":
+        return kwargs.get("dim", -1)
+    if fn_name == "reduce_losses":
+        return kwargs.get("reduction", "mean")
+    return kwargs.get("reduction", "mean")
+
+
+def check(fn, *args, want, shape=None, dtype=None, atol=1e-6, rtol=1e-6,
+          **kwargs):
+    """Call `fn(*args, **kwargs)` and check the result against `want`.
+
+    Args:
+        fn: the function under test (its `__name__` picks the mistakes).
+        *args, **kwargs: what to call it with.
+        want: the expected value(s): a number or an array-like.
+        shape: the expected shape (default: the shape of `want`).
+        dtype: the expected dtype (default: float64 if a Tensor argument
+            is float64, else float32).
+        atol, rtol: the tolerance, |got - want| <= atol + rtol * |want|.
+
+    Returns:
+        The Tensor `fn` returned.
+
+    Raises:
+        AssertionError: one line naming what is wrong and, when it can be
+        told, the likely mistake.
+    """
+    __tracebackhide__ = True
+    name = _name(fn)
+    got = _call(fn, args, kwargs)
+    want = np.asarray(want, dtype=np.float64)
+    shape = want.shape if shape is None else tuple(shape)
+    if dtype is None:
+        wide = any(isinstance(a, (Tensor, np.ndarray))
+                   and a.dtype == np.float64 for a in args)
+        dtype = np.float64 if wide else np.float32
+    if not isinstance(got, Tensor):
+        what = type(got).__name__
+        _fail(name, f"returned a {what}, expected a Tensor. Hint: wrap the "
+              f"NumPy result with from_numpy(result) (a Python float "
+              f"from float() or .item() cannot carry a dtype or a shape)")
+    if got.shape != shape:
+        hint = ("'mean' and 'sum' reduce over every element, not along "
+                "one axis (call .mean() or .sum() without axis=)"
+                if shape == () else
+                "keep one value per element (reduction='none' returns "
+                "the unreduced losses; a reduced axis needs keepdims=True "
+                "to broadcast back)")
+        _fail(name, f"returned shape {got.shape}, expected {shape}. "
+              f"Hint: {hint}")
+    if got.dtype != dtype:
+        _fail(name, f"returned dtype {got.dtype}, expected "
+              f"{np.dtype(dtype).name} (the dtype of the inputs). Hint: "
+              f"compute with the arrays the checks return and wrap the "
+              f"result with from_numpy(result); Tensor(result) always "
+              f"stores float32")
+    values = np.asarray(got.data, dtype=np.float64)
+    inputs = [_raw(a) for a in args]
+    finite_inputs = all(np.isfinite(a).all() for a in inputs
+                        if isinstance(a, np.ndarray))
+    expected_finite = np.isfinite(want).all()
+    if expected_finite and not np.isfinite(values).all():
+        hint = MAX_SHIFT_HINT if finite_inputs else "check the inputs"
+        if name == "binary_cross_entropy":
+            hint = ("a log of 0 appeared: clamp both log terms from below, "
+                    "np.log(np.maximum(p, eps)) and "
+                    "np.log(np.maximum(1 - p, eps))")
+        _fail(name, f"returned {_short(values)}, expected {_short(want)}. "
+              f"Hint: {hint}")
+    if _close(values, want, atol, rtol):
+        return got
+    setting = _setting(name, kwargs)
+    for hint, variant in _MISTAKES.get(name, []):
+        try:
+            with np.errstate(all="ignore"):
+                wrong = variant(_f64(inputs), setting, inputs)
+        except Exception:
+            continue
+        if wrong is not None and np.shape(wrong) == values.shape and \
+                _close(values, np.asarray(wrong, dtype=np.float64),
+                       atol, rtol):
+            _fail(name, f"returned {_short(values)}, expected "
+                  f"{_short(want)}. Likely mistake: {hint}")
+    _fail(name, f"returned {_short(values)}, expected {_short(want)} "
+          f"(tolerance {atol:g} + {rtol:g} * |expected|). Hint: work the "
+          f"example in the docstring by hand and print your intermediate "
+          f"arrays")
+
+
+def _close(got: np.ndarray, want: np.ndarray, atol: float, rtol: float
+           ) -> bool:
+    """|got - want| <= atol + rtol * |want| everywhere, in Python floats;
+    -inf matches -inf (a masked class)."""
+    if got.shape != want.shape:
+        return False
+    for g, w in zip(got.ravel().tolist(), want.ravel().tolist()):
+        g, w = float(g), float(w)
+        if math.isinf(w) or math.isinf(g):
+            if g != w:
+                return False
+            continue
+        if not abs(g - w) <= atol + rtol * abs(w):
+            return False
+    return True
