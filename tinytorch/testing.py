@@ -22,7 +22,7 @@ import numpy as np
 
 from tinytorch.core.tensor import Tensor
 
-__all__ = ["check", "mistakes_for"]
+__all__ = ["check", "check_gradients", "mistakes_for"]
 
 EPS = 1e-7  # the clamp of binary cross-entropy
 
@@ -393,3 +393,78 @@ def _close(got: np.ndarray, want: np.ndarray, atol: float, rtol: float
         if not abs(g - w) <= atol + rtol * abs(w):
             return False
     return True
+
+
+# ------------------------------------------------------------ gradients
+def _numeric(fn, arrays, index, upstream, h):
+    """Central differences of sum(upstream * fn(arrays)) w.r.t. arrays[index]."""
+    x = arrays[index]
+    out = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
+        plus = float(np.sum(upstream * fn(arrays)))
+        x[i] = old - h
+        minus = float(np.sum(upstream * fn(arrays)))
+        x[i] = old
+        out[i] = (plus - minus) / (2 * h)
+    return out
+
+
+def check_gradients(forward, *inputs, h=1e-6, atol=1e-6, rtol=1e-5,
+                    seed=0, **settings):
+    """Check the registered backward of `forward` against finite differences.
+
+    Every float Tensor input is perturbed in float64 (central differences,
+    step `h`); the forward's output is weighted by a random upstream
+    gradient, so every element of a reduction='none' output counts.
+    Inputs whose backward returns None (class indices) are skipped.
+
+    Returns:
+        The number of input elements checked.
+
+    Raises:
+        AssertionError: one line naming the input and the largest error.
+    """
+    __tracebackhide__ = True
+    from tinytorch.core.gradients import backward_of
+
+    name = _name(forward)
+    arrays = [np.array(a.data, dtype=np.float64) if isinstance(a, Tensor)
+              and a.dtype.kind == "f" else a for a in inputs]
+
+    def run(values):
+        args = [Tensor(v, dtype=np.float64) if isinstance(v, np.ndarray)
+                else v for v in values]
+        return np.asarray(forward(*args, **settings).data, dtype=np.float64)
+
+    out = run(arrays)
+    upstream = np.random.default_rng(seed).uniform(0.5, 1.5, size=out.shape)
+    args = [Tensor(v, dtype=np.float64) if isinstance(v, np.ndarray) else v
+            for v in arrays]
+    grads = backward_of(forward)(upstream, *args, **settings)
+    if len(grads) != len(inputs):
+        _fail(name, f"backward returned {len(grads)} gradients for "
+              f"{len(inputs)} inputs. Hint: return one per input, None for "
+              f"an input without a gradient")
+    checked = 0
+    for index, g in enumerate(grads):
+        if g is None or not isinstance(arrays[index], np.ndarray):
+            continue
+        g = np.asarray(g, dtype=np.float64)
+        if g.shape != arrays[index].shape:
+            _fail(name, f"the gradient of input {index} has shape {g.shape}, "
+                  f"the input {arrays[index].shape}. Hint: a gradient is "
+                  f"shaped like its input")
+        numeric = _numeric(run, arrays, index, upstream, h)
+        err = np.abs(g - numeric)
+        bound = atol + rtol * np.abs(numeric)
+        if np.any(err > bound):
+            worst = np.unravel_index(np.argmax(err - bound), err.shape)
+            _fail(name, f"the gradient of input {index} at {worst} is "
+                  f"{g[worst]:.6g}; finite differences give "
+                  f"{numeric[worst]:.6g}. Hint: differentiate the "
+                  f"per-element loss first, then apply the reduction "
+                  f"(divide by the count for 'mean')")
+        checked += g.size
+    return checked

@@ -98,7 +98,7 @@
 #| export
 import numpy as np
 
-from tinytorch.core import checks
+from tinytorch.core import checks, gradients
 from tinytorch.core.layers import Module
 from tinytorch.core.tensor import Tensor, from_numpy
 
@@ -834,15 +834,41 @@ for name, fn in [("textbook", textbook_cross_entropy),
 # A loss is a feedback signal, so let it drive something. Below, your
 # `cross_entropy` trains Module 03's `Linear` on 300 points in three
 # clusters, with plain gradient descent. Autograd comes later, so the
-# gradient is given: for cross-entropy on logits it is famously simple,
+# gradient is given. For cross-entropy on logits it is famously simple,
 #
 # $$\frac{\partial \ell_i}{\partial z_{ij}} = \mathrm{softmax}(z_i)_j
 #   - [j = t_i],$$
 #
 # the predicted probabilities minus the one-hot target: push up the right
 # class by what it is missing, push down the others by what they took.
-# With `'mean'` every row's gradient is also divided by $N$; the weights
-# then get `X.T @ grad` and the bias the column sums of `grad`.
+# With `'mean'` every row's gradient is also divided by $N$. The function
+# below computes it, and `gradients.register` pairs it with your
+# `cross_entropy`: that registry is where autograd will find it later.
+# The training loop then gives the weights `X.T @ grad` and the bias the
+# column sums of `grad`.
+
+# %% nbgrader={"grade": false, "grade_id": "losses-backward", "locked": true, "points": 0, "schema_version": 3, "solution": false, "task": false}
+#| export
+def cross_entropy_backward(grad, logits, targets, weight=None, *,
+                           ignore_index=-100, reduction="mean",
+                           label_smoothing=0.0):
+    """Gradients of `cross_entropy` for its inputs: (d logits, None).
+
+    d loss_i / d logits_i = softmax(logits_i) - one_hot(t_i), times `grad`
+    (one number, or one per row for 'none'), divided by N for 'mean'.
+    Targets are class indices: they have no gradient.
+    """
+    checks.core_settings("cross_entropy", weight=weight,
+                         label_smoothing=label_smoothing)
+    z, t = checks.class_targets("cross_entropy", logits, targets, ignore_index)
+    d = np.exp(log_softmax(from_numpy(z), dim=1).data)
+    d[np.arange(len(t)), t] -= 1
+    g = np.asarray(grad, dtype=d.dtype)
+    d *= g[:, None] if g.ndim else g
+    return (d / len(t) if reduction == "mean" else d), None
+
+
+gradients.register(cross_entropy, cross_entropy_backward)
 
 # %% nbgrader={"grade": false, "grade_id": "losses-demo-train", "locked": true, "points": 0, "schema_version": 3, "solution": false, "task": false}
 import matplotlib.pyplot as plt
@@ -853,7 +879,6 @@ rng = np.random.default_rng(0)
 y = rng.integers(0, 3, size=300)
 centres = np.array([[0.0, 2.0], [-2.0, -1.0], [2.0, -1.0]])
 X = Tensor(centres[y] + rng.normal(scale=0.9, size=(300, 2)))
-one_hot = np.eye(3)[y]
 
 
 def train(reduction, lr=0.5, steps=300):
@@ -864,9 +889,8 @@ def train(reduction, lr=0.5, steps=300):
         loss = cross_entropy(logits, Tensor(y), reduction=reduction)
         accuracy = np.mean(logits.data.argmax(axis=1) == y)
         history.append((loss.item(), accuracy))
-        grad = np.exp(log_softmax(logits).data) - one_hot
-        if reduction == "mean":
-            grad /= len(y)
+        grad = gradients.grad(cross_entropy, logits, Tensor(y),
+                              reduction=reduction).data
         model.weight.data -= lr * (X.data.T @ grad)
         model.bias.data -= lr * grad.sum(axis=0)
     return np.array(history)
