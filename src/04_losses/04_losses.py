@@ -33,12 +33,13 @@
 # |------|-----------|----------|--------|
 # | 1 | `log_softmax(x, dim=-1)` | subtract the maximum first | 15 |
 # | 2 | `reduce_losses(losses, reduction)` | `'mean'`, `'sum'` or `'none'` | 10 |
-# | 3 | `mse_loss` | mean of squared differences | 15 |
-# | 4 | `cross_entropy` | log-sum-exp minus the target's logit | 25 |
-# | 5 | `binary_cross_entropy` | clamp before the log | 20 |
-# |   | module test | the pieces work together | 15 |
+# | 3 | `mse_loss` | mean of squared differences | 20 |
+# | 4 | `cross_entropy` | log-sum-exp minus the target's logit | 30 |
+# | 5 | `binary_cross_entropy` | clamp before the log | 25 |
 #
-# The core is worth 100 points. Each step is a function, as in
+# The core is worth 100 points: each step's test grades that step alone,
+# and the module test at the end (no points) checks that the pieces work
+# together, so one bug never costs twice. Each step is a function, as in
 # `torch.nn.functional`; the classes `MSELoss`, `CrossEntropyLoss` and
 # `BinaryCrossEntropyLoss` are given, three lines each, and call your
 # functions. An optional stretch notebook (`04_losses_stretch.ipynb`, its
@@ -396,7 +397,7 @@ def mse_loss(predictions, targets, *, reduction="mean"):
     return reduce_losses(diff * diff, reduction)
     ### END SOLUTION
 
-# %% nbgrader={"grade": true, "grade_id": "losses-test-mse", "locked": true, "points": 15, "schema_version": 3, "solution": false, "task": false}
+# %% nbgrader={"grade": true, "grade_id": "losses-test-mse", "locked": true, "points": 20, "schema_version": 3, "solution": false, "task": false}
 def test_unit_mse_loss():
     """🔬 Unit Test: mse_loss"""
     print("🔬 Unit Test: mse_loss...")
@@ -488,7 +489,7 @@ def cross_entropy(logits, targets, weight=None, *, ignore_index=-100,
     return reduce_losses(np.log(np.sum(shifted, axis=1)) - picked, reduction)
     ### END SOLUTION
 
-# %% nbgrader={"grade": true, "grade_id": "losses-test-cross-entropy", "locked": true, "points": 25, "schema_version": 3, "solution": false, "task": false}
+# %% nbgrader={"grade": true, "grade_id": "losses-test-cross-entropy", "locked": true, "points": 30, "schema_version": 3, "solution": false, "task": false}
 def test_unit_cross_entropy():
     """🔬 Unit Test: cross_entropy"""
     print("🔬 Unit Test: cross_entropy...")
@@ -609,7 +610,7 @@ def binary_cross_entropy(predictions, targets, weight=None, *,
     return reduce_losses(-(t * log_p + (1 - t) * log_not_p), reduction)
     ### END SOLUTION
 
-# %% nbgrader={"grade": true, "grade_id": "losses-test-bce", "locked": true, "points": 20, "schema_version": 3, "solution": false, "task": false}
+# %% nbgrader={"grade": true, "grade_id": "losses-test-bce", "locked": true, "points": 25, "schema_version": 3, "solution": false, "task": false}
 def test_unit_binary_cross_entropy():
     """🔬 Unit Test: binary_cross_entropy"""
     print("🔬 Unit Test: binary_cross_entropy...")
@@ -991,11 +992,12 @@ plt.show()
 #
 # ## Module test
 #
-# The unit tests checked each function alone. The module test checks
-# that they work together, through the classes, on a realistic batch;
-# each check below is about how the pieces fit, not about one of them.
+# The unit tests checked and graded each function alone. The module test
+# checks that they work together, through the classes, on a realistic
+# batch. It carries no points: a bug in one function already cost its
+# step's points, and should not cost them twice.
 
-# %% nbgrader={"grade": true, "grade_id": "losses-test-module", "locked": true, "points": 15, "schema_version": 3, "solution": false, "task": false}
+# %% nbgrader={"grade": false, "grade_id": "losses-test-module", "locked": true, "points": 0, "schema_version": 3, "solution": false, "task": false}
 def test_module():
     """🧪 Module test: the losses together."""
     print("🧪 Running the Module 04 test...")
@@ -1026,11 +1028,6 @@ def test_module():
     assert isinstance(loss_fn, Module) and repr(loss_fn) == \
         "MSELoss(reduction='sum')", repr(loss_fn)
     print("✅ the classes are Modules that keep their settings")
-    ### BEGIN HIDDEN TESTS
-    for value in (MSELoss()(Tensor([1.0]), Tensor([0.5])),
-                  BCELoss()(Tensor([0.4]), Tensor([1.0]))):
-        assert value.shape == () and value.dtype == np.float32, value
-    ### END HIDDEN TESTS
     print("\n🎉 Module 04 passed: your losses are ready for training.")
     print("📈 Progress: Losses ✓")
 
