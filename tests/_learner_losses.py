@@ -129,7 +129,8 @@ MISTAKES = [
     if reduction == "none":
         return from_numpy(losses)
     return float(losses.mean() if reduction == "mean" else losses.sum())
-""", says="returned a float, expected a Tensor", test="losses-test-reduce"),
+""", says="returned a Python float, expected a Tensor",
+        test="losses-test-reduce"),
     Variant("Tensor(result) loses float64", REDUCE, """
     if reduction == "mean":
         return Tensor(losses.mean())

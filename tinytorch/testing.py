@@ -267,8 +267,23 @@ def _fail(name: str, message: str, cause=None):
     raise AssertionError(f"{name}: {message}") from cause
 
 
+# a loss class's mistakes are its function's
+_CLASSES = {"MSELoss": "mse_loss", "CrossEntropyLoss": "cross_entropy",
+            "BinaryCrossEntropyLoss": "binary_cross_entropy",
+            "BCELoss": "binary_cross_entropy"}
+
+
 def _name(fn) -> str:
     return getattr(fn, "__name__", type(fn).__name__)
+
+
+def _kind(value) -> str:
+    """What a returned value is, in words."""
+    if isinstance(value, np.ndarray):
+        return f"a NumPy array (dtype {value.dtype})"
+    if isinstance(value, np.generic):
+        return f"a NumPy number (np.{type(value).__name__})"
+    return f"a Python {type(value).__name__}"
 
 
 def _call(fn, args, kwargs):
@@ -288,11 +303,13 @@ def _call(fn, args, kwargs):
                   "target classes", err)
 
 
-def _setting(fn_name, kwargs):
+def _setting(fn_name, args, kwargs):
+    """The call's setting that the mistakes depend on: log_softmax's dim,
+    or the reduction (reduce_losses takes it second, by position)."""
     if fn_name == "log_softmax":
-        return kwargs.get("dim", -1)
-    if fn_name == "reduce_losses":
-        return kwargs.get("reduction", "mean")
+        return args[1] if len(args) > 1 else kwargs.get("dim", -1)
+    if fn_name == "reduce_losses" and len(args) > 1:
+        return args[1]
     return kwargs.get("reduction", "mean")
 
 
@@ -318,7 +335,17 @@ def check(fn, *args, want, shape=None, dtype=None, atol=1e-6, rtol=1e-6,
     """
     __tracebackhide__ = True
     name = _name(fn)
+    before = [np.array(a.data, copy=True) if isinstance(a, Tensor) else
+              np.array(a, copy=True) if isinstance(a, np.ndarray) else None
+              for a in args]
     got = _call(fn, args, kwargs)
+    for i, (a, old) in enumerate(zip(args, before)):
+        now = a.data if isinstance(a, Tensor) else a
+        if old is not None and not np.array_equal(now, old, equal_nan=True):
+            _fail(name, f"argument {i + 1} was changed by the call. Hint: "
+                  f"the arrays the checks return share memory with the "
+                  f"input Tensors; write `z = z - m`, not `z -= m` (or "
+                  f"np.exp(z, out=z)) on them")
     want = np.asarray(want, dtype=np.float64)
     shape = want.shape if shape is None else tuple(shape)
     if dtype is None:
@@ -326,9 +353,8 @@ def check(fn, *args, want, shape=None, dtype=None, atol=1e-6, rtol=1e-6,
                    and a.dtype == np.float64 for a in args)
         dtype = np.float64 if wide else np.float32
     if not isinstance(got, Tensor):
-        what = type(got).__name__
-        _fail(name, f"returned a {what}, expected a Tensor. Hint: wrap the "
-              f"NumPy result with from_numpy(result) (a Python float "
+        _fail(name, f"returned {_kind(got)}, expected a Tensor. Hint: wrap "
+              f"the NumPy result with from_numpy(result) (a Python float "
               f"from float() or .item() cannot carry a dtype or a shape)")
     if got.shape != shape:
         hint = ("'mean' and 'sum' reduce over every element, not along "
@@ -360,8 +386,10 @@ def check(fn, *args, want, shape=None, dtype=None, atol=1e-6, rtol=1e-6,
               f"Hint: {hint}")
     if _close(values, want, atol, rtol):
         return got
-    setting = _setting(name, kwargs)
-    for hint, variant in _MISTAKES.get(name, []):
+    setting = _setting(name, args, kwargs)
+    if name in _CLASSES:
+        setting = getattr(fn, "reduction", setting)
+    for hint, variant in _MISTAKES.get(_CLASSES.get(name, name), []):
         try:
             with np.errstate(all="ignore"):
                 wrong = variant(_f64(inputs), setting, inputs)

@@ -175,6 +175,9 @@ CASES = [
     ("CrossEntropyLoss", lambda: CrossEntropyLoss(reductoin="sum"),
      "misspelt setting", r"unexpected keyword argument 'reductoin'.*did you "
      r"mean reduction=\.\.\.\?"),
+    ("CrossEntropyLoss", lambda: CrossEntropyLoss("sum"),
+     "reduction by position", r"weight must be None or a Tensor of weights, "
+     r"got the string 'sum'.*CrossEntropyLoss\(reduction='sum'\)"),
     ("CrossEntropyLoss", lambda: CrossEntropyLoss(ignore_index=1.5),
      "float ignore_index", r"ignore_index must be an int, got float"),
     ("BinaryCrossEntropyLoss", lambda: BinaryCrossEntropyLoss(reduction="x"),

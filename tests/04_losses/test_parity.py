@@ -12,6 +12,7 @@ import pytest
 import tinytorch.nn as nn
 import tinytorch.nn.functional as TF
 from tinytorch.core.tensor import Tensor
+from tinytorch.testing import check
 
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
@@ -28,10 +29,11 @@ def t(a):
     return torch.from_numpy(np.ascontiguousarray(a))
 
 
-def same(ours, theirs, dtype):
-    assert ours.dtype == dtype
-    assert ours.shape == tuple(theirs.shape)
-    np.testing.assert_allclose(ours.data, theirs.numpy(), **TOL[dtype])
+def same(fn, args, kwargs, theirs, dtype):
+    """`fn(*args, **kwargs)` equals PyTorch's result; through `check`, so a
+    difference names the likely mistake."""
+    check(fn, *args, want=theirs.numpy(), dtype=dtype,
+          atol=TOL[dtype]["atol"], rtol=TOL[dtype]["rtol"], **kwargs)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -42,12 +44,10 @@ def test_cross_entropy(n, c, reduction, dtype):
     rng = np.random.default_rng(n + c)
     z = (rng.normal(size=(n, c)) * rng.uniform(0.1, 20.0)).astype(dtype)
     k = rng.integers(0, c, size=n)
-    same(TF.cross_entropy(Tensor(z, dtype=dtype), Tensor(k),
-                          reduction=reduction),
-         F.cross_entropy(t(z), t(k), reduction=reduction), dtype)
-    same(nn.CrossEntropyLoss(reduction=reduction)(Tensor(z, dtype=dtype),
-                                                  Tensor(k)),
-         torch.nn.CrossEntropyLoss(reduction=reduction)(t(z), t(k)), dtype)
+    theirs = F.cross_entropy(t(z), t(k), reduction=reduction)
+    args = (Tensor(z, dtype=dtype), Tensor(k))
+    same(TF.cross_entropy, args, dict(reduction=reduction), theirs, dtype)
+    same(nn.CrossEntropyLoss(reduction=reduction), args, {}, theirs, dtype)
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -58,7 +58,7 @@ def test_cross_entropy_with_masked_classes(seed):
     mask = rng.uniform(size=z.shape) < 0.4
     mask[np.arange(32), k] = False
     z[mask] = -np.inf
-    same(TF.cross_entropy(Tensor(z, dtype=np.float64), Tensor(k)),
+    same(TF.cross_entropy, (Tensor(z, dtype=np.float64), Tensor(k)), {},
          F.cross_entropy(t(z), t(k)), np.float64)
 
 
@@ -78,12 +78,10 @@ def test_cross_entropy_extreme(logits, target):
 def test_mse(shape, reduction, dtype):
     rng = np.random.default_rng(len(shape))
     p, y = rng.normal(scale=10.0, size=(2,) + shape).astype(dtype)
-    same(TF.mse_loss(Tensor(p, dtype=dtype), Tensor(y, dtype=dtype),
-                     reduction=reduction),
-         F.mse_loss(t(p), t(y), reduction=reduction), dtype)
-    same(nn.MSELoss(reduction=reduction)(Tensor(p, dtype=dtype),
-                                         Tensor(y, dtype=dtype)),
-         torch.nn.MSELoss(reduction=reduction)(t(p), t(y)), dtype)
+    theirs = F.mse_loss(t(p), t(y), reduction=reduction)
+    args = (Tensor(p, dtype=dtype), Tensor(y, dtype=dtype))
+    same(TF.mse_loss, args, dict(reduction=reduction), theirs, dtype)
+    same(nn.MSELoss(reduction=reduction), args, {}, theirs, dtype)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -97,12 +95,11 @@ def test_bce(shape, reduction, soft, dtype):
     p = rng.uniform(1e-4, 1 - 1e-4, size=shape).astype(dtype)
     y = (rng.uniform(size=shape) if soft else
          rng.uniform(size=shape) < 0.5).astype(dtype)
-    same(TF.binary_cross_entropy(Tensor(p, dtype=dtype),
-                                 Tensor(y, dtype=dtype), reduction=reduction),
-         F.binary_cross_entropy(t(p), t(y), reduction=reduction), dtype)
-    same(nn.BCELoss(reduction=reduction)(Tensor(p, dtype=dtype),
-                                         Tensor(y, dtype=dtype)),
-         torch.nn.BCELoss(reduction=reduction)(t(p), t(y)), dtype)
+    theirs = F.binary_cross_entropy(t(p), t(y), reduction=reduction)
+    args = (Tensor(p, dtype=dtype), Tensor(y, dtype=dtype))
+    same(TF.binary_cross_entropy, args, dict(reduction=reduction), theirs,
+         dtype)
+    same(nn.BCELoss(reduction=reduction), args, {}, theirs, dtype)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -110,7 +107,7 @@ def test_bce(shape, reduction, soft, dtype):
 def test_log_softmax(dim, dtype):
     rng = np.random.default_rng(dim + 3)
     x = rng.normal(scale=8.0, size=(3, 4, 5)).astype(dtype)
-    same(TF.log_softmax(Tensor(x, dtype=dtype), dim=dim),
+    same(TF.log_softmax, (Tensor(x, dtype=dtype),), dict(dim=dim),
          F.log_softmax(t(x), dim=dim), dtype)
 
 

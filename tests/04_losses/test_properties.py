@@ -19,6 +19,7 @@ from _support import property_settings
 from tinytorch.core.losses import (binary_cross_entropy, cross_entropy,
                                    log_softmax, mse_loss)
 from tinytorch.core.tensor import Tensor
+from tinytorch.testing import check
 
 finite = st.floats(-1e4, 1e4, allow_nan=False, width=32)
 unit = st.floats(0, 1, width=32)
@@ -45,10 +46,8 @@ def logits_and_targets():
 @given(logits_and_targets())
 def test_cross_entropy_finite_and_matches_loop(case):
     x, t = case
-    items = cross_entropy(Tensor(x), Tensor(t, dtype=np.int64),
-                          reduction="none").data
-    assert np.isfinite(items).all()
-    np.testing.assert_allclose(items, ce_ref(x, t), rtol=1e-5, atol=2e-3)
+    check(cross_entropy, Tensor(x), Tensor(t, dtype=np.int64),
+          reduction="none", want=ce_ref(x, t), rtol=1e-5, atol=2e-3)
 
 
 @SETTINGS
@@ -88,19 +87,16 @@ def test_log_softmax_finite_and_normalised(x, dim):
        st.data())
 def test_mse_finite_and_matches_loop(p, data):
     t = data.draw(hnp.arrays(np.float32, p.shape, elements=finite))
-    got = mse_loss(Tensor(p), Tensor(t)).item()
     ref = sum((float(a) - float(b)) ** 2 for a, b in zip(p, t)) / len(p)
-    assert math.isfinite(got)
-    assert got == pytest.approx(ref, rel=1e-5, abs=1e-6)
+    check(mse_loss, Tensor(p), Tensor(t), want=ref, rtol=1e-5, atol=1e-6)
 
 
 @SETTINGS
 @given(hnp.arrays(np.float32, st.integers(1, 20), elements=unit), st.data())
 def test_bce_finite_bounded_and_matches_loop(p, data):
     t = data.draw(hnp.arrays(np.float32, p.shape, elements=unit))
-    items = binary_cross_entropy(Tensor(p), Tensor(t), reduction="none").data
     ref = [-(float(b) * math.log(max(float(a), 1e-7)) + (1 - float(b))
              * math.log(max(1 - float(a), 1e-7))) for a, b in zip(p, t)]
-    assert np.isfinite(items).all()
+    items = check(binary_cross_entropy, Tensor(p), Tensor(t),
+                  reduction="none", want=ref, rtol=1e-5, atol=1e-5).data
     assert items.max() <= -math.log(1e-7) + 1e-4
-    np.testing.assert_allclose(items, ref, rtol=1e-5, atol=1e-5)

@@ -122,6 +122,11 @@ def core_settings(name: str, **settings) -> None:
     [0, 1] is a TypeError/ValueError first.)"""
     for option, value in settings.items():
         default = _STRETCH_DEFAULTS[option]
+        if option == "weight" and isinstance(value, str):
+            raise TypeError(
+                f"{name}: weight must be None or a Tensor of weights, got "
+                f"the string {value!r}. Hint: settings after weight go by "
+                f"name, e.g. {name}(reduction={value!r}).")
         if option == "label_smoothing":
             value = number(name, option, value, 0.0, 1.0,
                            hint="0 means no smoothing; 0.1 is common")
