@@ -2,7 +2,7 @@
 
 The registry (tinytorch.core.gradients) pairs each differentiable function
 with its backward, in every module that registers one (the activations of
-Module 02, `cross_entropy` of Module 04). This test
+Module 02, `linear` of Module 03, `cross_entropy` of Module 04). This test
 walks the whole registry, so a pair that is registered without inputs to
 test it with fails here.
 """
@@ -42,6 +42,7 @@ def _off_zero(*shape):
 
 
 REDUCTIONS = ("mean", "sum", "none")
+W, B = _t(3, 2), _t(2)
 
 # inputs for each forward, by name: a list of (args, settings)
 INPUTS = {
@@ -51,12 +52,14 @@ INPUTS = {
     "gelu": [((_t(3, 4),), {})],
     "softmax": [((_t(3, 4),), {"dim": dim}) for dim in (-1, 0)]
     + [((_t(2, 3, 4),), {"dim": 1})],
+    "linear": [((_t(4, 3), W, B), {}), ((_t(3), W, None), {}),
+               ((_t(2, 5, 3), W, B), {})],
     "cross_entropy": [((_logits(), Tensor([0, 2, 1, 2])),
                        {"reduction": reduction})
                       for reduction in REDUCTIONS],
 }
 # what the modules register today; more may come (the stretch notebook)
-REGISTERED = {"relu", "sigmoid", "tanh", "softmax", "gelu",
+REGISTERED = {"relu", "sigmoid", "tanh", "softmax", "gelu", "linear",
               "cross_entropy"}
 
 
