@@ -30,6 +30,17 @@ MAX_SHIFT_HINT = (
     "the result is not finite although every input is: subtract the "
     "maximum along the class dimension before np.exp (the log-sum-exp "
     "trick; use keepdims=True so it broadcasts)")
+NON_FINITE_HINTS = {
+    "sigmoid": "the result is not finite although every input is: "
+               "exponentiate only -|z| (t = np.exp(-np.abs(z))), never z "
+               "or -z",
+    "tanh": "the result is not finite although every input is: use "
+            "np.tanh; the exp fraction gives inf / inf = nan for large "
+            "inputs",
+    "softmax": "the result is not finite although every input is: "
+               "subtract the maximum along `axis` before np.exp (use "
+               "keepdims=True so it broadcasts)",
+}
 KEEPDIMS_HINT = (
     "NumPy could not broadcast two arrays: when you reduce along an axis "
     "and then combine the result with the full array, keep the reduced "
@@ -159,6 +170,27 @@ def _no_keepdims(x, dim):
     return shifted - np.log(np.sum(np.exp(shifted), axis=1))
 
 
+def _softmax(x, dim):
+    return np.exp(_log_softmax(x, dim))
+
+
+def _softmax_no_keepdims(x, dim):
+    if x.ndim != 2 or x.shape[0] != x.shape[1] or dim % 2 != 1:
+        return None
+    e = np.exp(x - np.max(x, axis=1))
+    return e / np.sum(e, axis=1)
+
+
+def _gelu(x, cube=0.044715, half=0.5):
+    c = math.sqrt(2.0 / math.pi)
+    return half * x * (1.0 + np.tanh(c * (x + cube * x ** 3)))
+
+
+def _gelu_erf(x):
+    erf = np.vectorize(math.erf)
+    return 0.5 * x * (1.0 + erf(x / math.sqrt(2.0)))
+
+
 WRONG_AXIS_HINT = ("the maximum and the sum run over the wrong axis: for "
                    "(N, C) logits the classes are axis=1, the class "
                    "dimension")
@@ -179,6 +211,45 @@ _MISTAKES = {
          lambda a, d, raw: _log_softmax_base(a[0], d, 2)),
         ("that uses np.log10: use np.log, the natural log",
          lambda a, d, raw: _log_softmax_base(a[0], d, 10)),
+    ],
+    "relu": [
+        ("that is min(0, x): use np.maximum(z, 0), not np.minimum",
+         lambda a, r, raw: np.minimum(a[0], 0)),
+        ("that is |x|: relu zeroes negative entries, np.maximum(z, 0)",
+         lambda a, r, raw: np.abs(a[0])),
+    ],
+    "sigmoid": [
+        ("that is sigmoid(-x): the sign is flipped, or the two branches "
+         "of np.where are swapped (1 / (1 + t) belongs to z >= 0)",
+         lambda a, r, raw: 1.0 / (1.0 + np.exp(a[0]))),
+        ("that is t / (1 + t) everywhere: use it only where z < 0, and "
+         "1 / (1 + t) where z >= 0",
+         lambda a, r, raw: np.exp(-np.abs(a[0]))
+         / (1.0 + np.exp(-np.abs(a[0])))),
+    ],
+    "softmax": [
+        ("that is log-softmax, not softmax: exponentiate the shifted "
+         "scores and divide by their sum",
+         lambda a, d, raw: _log_softmax(a[0], d)),
+        ("you normalised along the wrong dimension: reduce along `axis`",
+         lambda a, d, raw: _softmax(a[0], 0 if d % a[0].ndim else -1)
+         if a[0].ndim > 1 else None),
+        ("the maximum (or the sum) lost its axis: use keepdims=True so "
+         "each row is combined with its own value",
+         lambda a, d, raw: _softmax_no_keepdims(a[0], d)),
+    ],
+    "gelu": [
+        ("that is the exact erf GELU: this course uses the tanh "
+         "approximation, 0.5 z (1 + tanh(c (z + 0.044715 z**3)))",
+         lambda a, r, raw: _gelu_erf(a[0])),
+        ("that is twice the GELU: the formula starts with 0.5 * z",
+         lambda a, r, raw: _gelu(a[0], half=1.0)),
+        ("the cubic term is missing: inner = c * (z + 0.044715 * z**3)",
+         lambda a, r, raw: _gelu(a[0], cube=0.0)),
+    ],
+    "linear": [
+        ("the bias is missing: add b when it is not None",
+         lambda a, r, raw: a[0] @ a[1] if a[2] is not None else None),
     ],
     "reduce_losses": [
         (SUM_HINT, lambda a, r, raw: _mean_to_sum(a[0], r)),
@@ -304,9 +375,9 @@ def _call(fn, args, kwargs):
 
 
 def _setting(fn_name, args, kwargs):
-    """The call's setting that the mistakes depend on: log_softmax's dim,
+    """The call's setting that the mistakes depend on: (log_)softmax's dim,
     or the reduction (reduce_losses takes it second, by position)."""
-    if fn_name == "log_softmax":
+    if fn_name in ("log_softmax", "softmax"):
         return args[1] if len(args) > 1 else kwargs.get("dim", -1)
     if fn_name == "reduce_losses" and len(args) > 1:
         return args[1]
@@ -382,6 +453,8 @@ def check(fn, *args, want, shape=None, dtype=None, atol=1e-6, rtol=1e-6,
             hint = ("a log of 0 appeared: clamp both log terms from below, "
                     "np.log(np.maximum(p, eps)) and "
                     "np.log(np.maximum(1 - p, eps))")
+        elif finite_inputs and name in NON_FINITE_HINTS:
+            hint = NON_FINITE_HINTS[name]
         _fail(name, f"returned {_short(values)}, expected {_short(want)}. "
               f"Hint: {hint}")
     if _close(values, want, atol, rtol):

@@ -22,8 +22,9 @@
 #
 # By the end of this module you will be able to:
 #
-# - **Implement** `ReLU`, `Sigmoid`, `Tanh`, `Softmax` and `GELU` as small
-#   classes with `forward` and `__call__`, the way `torch.nn` does.
+# - **Implement** `relu`, `sigmoid`, `tanh`, `softmax` and `gelu` as
+#   functions, the way `torch.nn.functional` does; the classes `ReLU`,
+#   `Sigmoid`, `Tanh`, `Softmax` and `GELU` are given and call them.
 # - **Explain** why the textbook formulas for sigmoid and softmax overflow
 #   in floating point, and **write** forms that do not.
 # - **Check** your code against hand-computed values and mathematical
@@ -34,25 +35,24 @@
 #
 # | Step | You implement | Key idea |
 # |------|---------------|----------|
-# | 1 | `ReLU.forward` | keep positives, zero the rest |
-# | 2 | `Sigmoid.forward` | squash to (0, 1) without overflow |
-# | 3 | `Tanh.forward` | zero-centred squashing to (-1, 1) |
-# | 4 | `Softmax.forward` | turn scores into probabilities (max shift) |
-# | 5 | `GELU.forward` | the smooth ReLU of transformers |
+# | 1 | `relu(x)` | keep positives, zero the rest |
+# | 2 | `sigmoid(x)` | squash to (0, 1) without overflow |
+# | 3 | `tanh(x)` | zero-centred squashing to (-1, 1) |
+# | 4 | `softmax(x, dim=-1)` | turn scores into probabilities (max shift) |
+# | 5 | `gelu(x)` | the smooth ReLU of transformers |
 #
 # After the five steps come a stability demonstration, a systems analysis
 # (overflow limits, memory, time) and a module test.
 #
-# **What you are not building yet:** gradients. Each activation here only
-# computes its output; the backward pass arrives with autograd later in the
-# course.
+# **What you are not building yet:** gradients. You write each
+# activation's output; its derivative is given next to it, for autograd
+# later in the course.
 #
 # **The pattern you enable:**
 #
 # ```python
-# relu = ReLU()
 # h = relu(x @ W)          # a hidden layer, bent by a nonlinearity
-# probs = Softmax(dim=-1)(logits)
+# probs = Softmax(dim=-1)(logits)   # or softmax(logits, dim=-1)
 # ```
 
 # %% [markdown]
@@ -62,6 +62,23 @@
 # (`tinytorch/core/activations.py`) and imports what that file needs. Your
 # `Tensor` from Module 01 is imported from the package, exactly as a user of
 # the library would import it.
+#
+# Each function starts from an input that is already checked. Its first
+# line is given, for example
+#
+# ```python
+# z = checks.floats("relu", "x", x)
+# ```
+#
+# which returns the data of the `Tensor` `x` as a NumPy array: `float64`
+# stays `float64`, every other dtype becomes `float32`. Anything that is
+# not a `Tensor` of real numbers (a list, `None`, complex numbers) gets a
+# one-line `TypeError` with a hint. Your code works on `z` and returns
+# `from_numpy(out)`, a Tensor that keeps the array's dtype.
+#
+# Below each function, its derivative is given as `<name>_backward`, and
+# `gradients.register` pairs the two so that autograd can find them later.
+# You do not write these here.
 
 # %% nbgrader={"grade": false, "grade_id": "activations-imports", "locked": true, "points": 0, "schema_version": 3, "solution": false, "task": false}
 #| default_exp core.activations
@@ -70,68 +87,14 @@ import math
 
 import numpy as np
 
-from tinytorch.core.tensor import Tensor
+from tinytorch.core import checks, gradients
+from tinytorch.core.tensor import Tensor, from_numpy
 
-# %% [markdown]
-# ## Two small helpers (provided)
-#
-# Every activation starts the same way: accept a `Tensor` (or anything
-# `Tensor(...)` accepts, such as a list), and get a floating-point NumPy
-# array to compute with. Integer and boolean data become `float32`, the
-# course's default; `float32` stays `float32` and `float64` stays `float64`.
-# Anything else (a string, `None`, complex numbers) is rejected with a
-# one-line `TypeError` that names the activation.
-#
-# `_resolve_dim` turns Softmax's `dim` argument into a valid NumPy axis, or
-# explains in one line why it cannot.
-#
-# These helpers are written for you; the `forward` methods below call them
-# on their first line, so you can focus on the maths.
-
-# %% nbgrader={"grade": false, "grade_id": "activations-helpers", "locked": true, "points": 0, "schema_version": 3, "solution": false, "task": false}
-#| export
-def _float_data(x, name: str) -> np.ndarray:
-    """The data of `x` as a floating-point ndarray, or a one-line TypeError.
-
-    Tensors are used as they are; other input goes through `Tensor(x)`.
-    Integer and boolean data become float32 (the course default).
-    """
-    if not isinstance(x, Tensor):
-        try:
-            x = Tensor(x)
-        except (TypeError, ValueError) as err:
-            reason = " ".join(str(err).split()).split(" Hint:")[0]
-            reason = reason.rstrip(".")
-            raise TypeError(
-                f"{name} expects a Tensor of real numbers, got "
-                f"{type(x).__name__} ({reason}). Hint: build the input with "
-                f"Tensor(...) from numbers, lists or NumPy arrays"
-            ) from None
-    data = x.data
-    if data.dtype.kind == "f":
-        return data
-    if data.dtype.kind in "biu":
-        return data.astype(np.float32)
-    raise TypeError(
-        f"{name} expects real numbers, got a Tensor of dtype {data.dtype}. "
-        f"Hint: activations are defined for int, bool and float data"
-    )
-
-
-def _resolve_dim(dim: int, ndim: int, name: str) -> int:
-    """`dim` as a non-negative axis of an `ndim`-dimensional array."""
-    if ndim == 0:
-        raise ValueError(
-            f"{name} needs at least one dimension, got a 0-d Tensor (a single "
-            f"number). Hint: reshape it to (1,), or to (batch, classes)"
-        )
-    if not -ndim <= dim < ndim:
-        raise ValueError(
-            f"{name}: dim={dim} is out of range for a Tensor with {ndim} "
-            f"dimension(s) (valid: {-ndim}..{ndim - 1}). Hint: dim=-1 "
-            f"means the last dimension"
-        )
-    return dim % ndim
+# %% nbgrader={"grade": false, "grade_id": "activations-tools", "locked": true, "points": 0, "schema_version": 3, "solution": false, "task": false}
+# The tests below call `check(fn, *args, want=...)`: it runs your function
+# and checks that it returned a Tensor of the expected shape, dtype and
+# values, and names a likely mistake when it can.
+from tinytorch.testing import check
 
 # %% [markdown]
 # ## Step 1: ReLU
@@ -148,98 +111,79 @@ def _resolve_dim(dim: int, ndim: int, name: str) -> int:
 # negative outputs zero for every example and stops learning (a "dead"
 # ReLU).
 #
-# Like every activation in this module, `ReLU` is a class with a `forward`
-# method that does the work and a `__call__` that delegates to it, so
-# `ReLU()(x)` and `ReLU().forward(x)` give the same result. That is the
-# shape `torch.nn` uses, and the one your layers will use in Module 03.
+# Like every activation in this module, you write `relu` as a function,
+# as in `torch.nn.functional`. The class `ReLU`, which models such as
+# `Sequential` in Module 03 use, is given later: `ReLU()(x)` calls your
+# `relu(x)`.
 
 # %% nbgrader={"grade": false, "grade_id": "activations-relu", "locked": false, "points": 0, "schema_version": 3, "solution": true, "task": false}
 #| export
-class ReLU:
+def relu(x):
     """Rectified linear unit, applied elementwise.
 
-    ReLU(x) = max(0, x)
+    relu(x) = max(0, x)
+
+    Args:
+        x: Tensor of real numbers.
 
     Shape:
         Input: any shape. Output: the same shape.
 
     Returns:
-        A new Tensor; float32 input gives float32 output, float64 gives
-        float64, and integer or boolean input gives float32.
+        A new Tensor: float64 for float64 input, float32 for any other.
 
     NOTE: PyTorch keeps integer dtypes in `relu`; here every activation
     returns floating-point data.
 
     Example:
-        >>> relu = ReLU()
         >>> relu(Tensor([-2.0, 0.0, 3.0])).numpy()
         array([0., 0., 3.], dtype=float32)
+
+    TODO: return a new Tensor holding max(0, z) for every element.
+
+    APPROACH:
+        1. `z` (given) is a float NumPy array with the input's values.
+        2. Take the elementwise maximum of `z` and 0.
+        3. Return it wrapped: `from_numpy(out)` keeps its dtype.
+
+    HINTS:
+        - `np.maximum` compares elementwise; `np.max` reduces instead.
+        - Do not modify `z` in place: it may be the input's own data.
     """
+    z = checks.floats("relu", "x", x)
+    ### BEGIN SOLUTION
+    out = np.maximum(z, 0)
+    return from_numpy(out)
+    ### END SOLUTION
 
-    def forward(self, x: Tensor) -> Tensor:
-        """Apply ReLU to every element of `x`.
 
-        Args:
-            x: a Tensor (or array-like) of real numbers.
+def relu_backward(grad, x):
+    """d relu(x) / dx is 1 where x > 0 and 0 elsewhere."""
+    z = checks.floats("relu", "x", x)
+    return (np.where(z > 0, grad, 0.0),)
 
-        Returns:
-            A Tensor of the same shape with negative entries set to 0.
 
-        TODO: return a new Tensor holding max(0, z) for every element.
-
-        APPROACH:
-            1. `z` (given) is a float NumPy array with the input's values.
-            2. Take the elementwise maximum of `z` and 0.
-            3. Wrap the result: `Tensor(out, dtype=z.dtype)`.
-
-        HINTS:
-            - `np.maximum` compares elementwise; `np.max` reduces instead.
-            - Do not modify `z` in place: it may be the input's own data.
-        """
-        z = _float_data(x, "ReLU")
-        ### BEGIN SOLUTION
-        out = np.maximum(z, 0)
-        return Tensor(out, dtype=z.dtype)
-        ### END SOLUTION
-
-    def __call__(self, x: Tensor) -> Tensor:
-        return self.forward(x)
-
-    def __repr__(self) -> str:
-        return "ReLU()"
+gradients.register(relu, relu_backward)
 
 # %% nbgrader={"grade": true, "grade_id": "activations-test-relu", "locked": true, "points": 5, "schema_version": 3, "solution": false, "task": false}
 def test_unit_relu():
-    """🔬 Unit Test: ReLU"""
-    print("🔬 Unit Test: ReLU...")
-    relu = ReLU()
-    x = Tensor([-2.0, -0.5, 0.0, 0.5, 2.0])
-    y = relu(x)
-    assert isinstance(y, Tensor), (
-        f"ReLU should return a Tensor, got {type(y).__name__}")
-    expected = [0.0, 0.0, 0.0, 0.5, 2.0]
-    assert np.array_equal(y.data, expected), (
-        f"ReLU([-2, -0.5, 0, 0.5, 2]) should be {expected}, got {y.data}")
-    print("✅ ReLU([-2, -0.5, 0, 0.5, 2]) = [0, 0, 0, 0.5, 2]")
-
-    assert y.shape == x.shape and y.dtype == np.float32, (
-        f"expected shape (5,) and float32, got {y.shape} and {y.dtype}")
-    print("✅ keeps the shape and the float32 dtype")
+    """🔬 Unit Test: relu"""
+    print("🔬 Unit Test: relu...")
+    check(relu, Tensor([-2.0, -0.5, 0.0, 0.5, 2.0]),
+          want=[0.0, 0.0, 0.0, 0.5, 2.0])
+    print("✅ relu([-2, -0.5, 0, 0.5, 2]) = [0, 0, 0, 0.5, 2], float32")
 
     m = Tensor([[-1.0, 3.0], [4.0, -5.0]])
-    assert np.array_equal(relu.forward(m).data, [[0.0, 3.0], [4.0, 0.0]])
+    check(relu, m, want=[[0.0, 3.0], [4.0, 0.0]])
     assert np.array_equal(m.data, [[-1.0, 3.0], [4.0, -5.0]]), (
-        "ReLU must not change its input; build a new array instead")
+        "relu must not change its input; build a new array instead")
     print("✅ works on a (2, 2) matrix and leaves its input unchanged")
     ### BEGIN HIDDEN TESTS
-    x64 = Tensor([-1.5, 2.5], dtype=np.float64)
-    y64 = relu(x64)
-    assert y64.dtype == np.float64, "float64 input should stay float64"
-    assert np.array_equal(y64.data, [0.0, 2.5])
-    assert np.array_equal(relu(relu(m)).data, relu(m).data), "not idempotent"
-    assert relu(Tensor(-3.0)).shape == (), "a 0-d input should stay 0-d"
+    check(relu, Tensor([-1.5, 2.5], dtype=np.float64), want=[0.0, 2.5])
+    check(relu, relu(m), want=[[0.0, 3.0], [4.0, 0.0]])
+    check(relu, Tensor(-3.0), want=0.0)
     ### END HIDDEN TESTS
-    print("📈 Progress: ReLU ✓")
+    print("📈 Progress: relu ✓")
 
 
 test_unit_relu()
@@ -277,12 +221,15 @@ test_unit_relu()
 
 # %% nbgrader={"grade": false, "grade_id": "activations-sigmoid", "locked": false, "points": 0, "schema_version": 3, "solution": true, "task": false}
 #| export
-class Sigmoid:
+def sigmoid(x):
     """Logistic sigmoid, applied elementwise, stable for any input size.
 
     sigmoid(x) = 1 / (1 + exp(-x)), computed with t = exp(-|x|) as
     1 / (1 + t) where x >= 0 and t / (1 + t) where x < 0, so no
     exponential can overflow (no warning even at x = -1000 or 1000).
+
+    Args:
+        x: Tensor of real numbers.
 
     Shape:
         Input: any shape. Output: the same shape.
@@ -292,71 +239,54 @@ class Sigmoid:
         true value is closer to them than the dtype can resolve).
 
     Example:
-        >>> y = Sigmoid()(Tensor([-1.0, 0.0, 1.0]))
-        >>> print(np.round(y.numpy(), 4))
+        >>> print(np.round(sigmoid(Tensor([-1.0, 0.0, 1.0])).numpy(), 4))
         [0.2689 0.5    0.7311]
+
+    TODO: compute sigmoid without ever calling exp on a positive number.
+
+    APPROACH:
+        1. t = exp(-|z|): always in (0, 1], so it cannot overflow.
+        2. Where z >= 0 the answer is 1 / (1 + t);
+           where z < 0 it is t / (1 + t).
+        3. Pick per element with `np.where(z >= 0, ..., ...)` and
+           return `from_numpy(out)`.
+
+    HINTS:
+        - `np.where` evaluates both branches; that is fine here because
+          neither branch can overflow.
+        - Check: sigmoid(0) = 0.5 and sigmoid(-1000) = 0 with no warning.
     """
+    z = checks.floats("sigmoid", "x", x)
+    ### BEGIN SOLUTION
+    t = np.exp(-np.abs(z))
+    out = np.where(z >= 0, 1.0 / (1.0 + t), t / (1.0 + t))
+    return from_numpy(out)
+    ### END SOLUTION
 
-    def forward(self, x: Tensor) -> Tensor:
-        """Apply the logistic sigmoid to every element of `x`.
 
-        Args:
-            x: a Tensor (or array-like) of real numbers.
+def sigmoid_backward(grad, x):
+    """d sigmoid(x) / dx = sigmoid(x) * (1 - sigmoid(x))."""
+    s = sigmoid(x).data
+    return (grad * s * (1.0 - s),)
 
-        Returns:
-            A Tensor of the same shape and floating dtype as `z`.
 
-        TODO: compute sigmoid without ever calling exp on a positive number.
-
-        APPROACH:
-            1. t = exp(-|z|): always in (0, 1], so it cannot overflow.
-            2. Where z >= 0 the answer is 1 / (1 + t);
-               where z < 0 it is t / (1 + t).
-            3. Pick per element with `np.where(z >= 0, ..., ...)` and
-               return `Tensor(out, dtype=z.dtype)`.
-
-        HINTS:
-            - `np.where` evaluates both branches; that is fine here because
-              neither branch can overflow.
-            - Check: sigmoid(0) = 0.5 and sigmoid(-1000) = 0 with no warning.
-        """
-        z = _float_data(x, "Sigmoid")
-        ### BEGIN SOLUTION
-        t = np.exp(-np.abs(z))
-        out = np.where(z >= 0, 1.0 / (1.0 + t), t / (1.0 + t))
-        return Tensor(out, dtype=z.dtype)
-        ### END SOLUTION
-
-    def __call__(self, x: Tensor) -> Tensor:
-        return self.forward(x)
-
-    def __repr__(self) -> str:
-        return "Sigmoid()"
+gradients.register(sigmoid, sigmoid_backward)
 
 # %% nbgrader={"grade": true, "grade_id": "activations-test-sigmoid", "locked": true, "points": 10, "schema_version": 3, "solution": false, "task": false}
 def test_unit_sigmoid():
-    """🔬 Unit Test: Sigmoid"""
+    """🔬 Unit Test: sigmoid"""
     import warnings
 
-    print("🔬 Unit Test: Sigmoid...")
-    sigmoid = Sigmoid()
-    y = sigmoid(Tensor([0.0]))
-    assert isinstance(y, Tensor) and y.data[0] == 0.5, (
-        f"sigmoid(0) should be exactly 0.5, got {y.data}")
+    print("🔬 Unit Test: sigmoid...")
+    check(sigmoid, Tensor([0.0]), want=[0.5], atol=0, rtol=0)
     print("✅ sigmoid(0) = 0.5")
 
     x = np.array([-3.0, -1.0, 0.5, 2.0])
     ref = 1.0 / (1.0 + np.exp(-x))  # float64, moderate inputs: safe
-    y = sigmoid(Tensor(x))
-    assert y.dtype == np.float32, (
-        f"float32 in should give float32, got {y.dtype}")
-    assert np.allclose(y.data, ref, rtol=1e-6, atol=1e-7), (
-        f"expected {ref}, got {y.data}")
+    y = check(sigmoid, Tensor(x), want=ref, rtol=1e-6, atol=1e-7)
     print("✅ matches 1 / (1 + e^-x) on moderate inputs (float32)")
 
-    y_neg = sigmoid(Tensor(-x))
-    assert np.allclose(y_neg.data, 1.0 - y.data, atol=1e-6), (
-        "sigmoid(-x) should equal 1 - sigmoid(x)")
+    check(sigmoid, Tensor(-x), want=1.0 - y.data, atol=1e-6)
     print("✅ sigmoid(-x) = 1 - sigmoid(x)")
 
     with warnings.catch_warnings():
@@ -367,10 +297,9 @@ def test_unit_sigmoid():
     print("✅ sigmoid([-1000, 1000]) = [0, 1] with no overflow warning")
     ### BEGIN HIDDEN TESTS
     x64 = np.linspace(-30.0, 30.0, 61)
-    y64 = sigmoid(Tensor(x64, dtype=np.float64))
-    assert y64.dtype == np.float64
     ref64 = np.array([1.0 / (1.0 + math.exp(-v)) for v in x64])
-    assert np.allclose(y64.data, ref64, rtol=1e-12, atol=0)
+    check(sigmoid, Tensor(x64, dtype=np.float64), want=ref64, rtol=1e-12,
+          atol=0)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         huge = sigmoid(Tensor([-1e30, 1e30], dtype=np.float64))
@@ -379,7 +308,7 @@ def test_unit_sigmoid():
     assert sigmoid(m).shape == (1, 2)
     assert np.array_equal(m.data, [[-2.0, 2.0]]), "input was modified"
     ### END HIDDEN TESTS
-    print("📈 Progress: Sigmoid ✓")
+    print("📈 Progress: sigmoid ✓")
 
 
 test_unit_sigmoid()
@@ -390,7 +319,7 @@ test_unit_sigmoid()
 # Claims about overflow are easy to nod along to. The next cell runs the
 # two textbook forms of the sigmoid on `float32` inputs of -1000, 0 and
 # 1000, records the warnings NumPy raises (so the notebook output stays
-# tidy), and prints each result next to your stable `Sigmoid`.
+# tidy), and prints each result next to your stable `sigmoid`.
 
 # %% nbgrader={"grade": false, "grade_id": "activations-demo-sigmoid", "locked": true, "points": 0, "schema_version": 3, "solution": false, "task": false}
 import warnings
@@ -417,8 +346,8 @@ assert warn_a and warn_b and np.isnan(form_b[2])
 
 with warnings.catch_warnings():
     warnings.simplefilter("error")
-    stable = Sigmoid()(Tensor(big)).numpy()
-print(f"your stable Sigmoid   : {stable}   warnings: []")
+    stable = sigmoid(Tensor(big)).numpy()
+print(f"your stable sigmoid   : {stable}   warnings: []")
 assert np.array_equal(stable, [0.0, 0.5, 1.0])
 
 # %% [markdown]
@@ -444,14 +373,17 @@ assert np.array_equal(stable, [0.0, 0.5, 1.0])
 # but here NumPy already ships a careful implementation: `np.tanh` is
 # accurate near 0 and returns exactly $\pm 1$ for large inputs. Using a
 # well-tested library routine is the right engineering call; the test
-# checks the identity with your `Sigmoid` so you can see they agree.
+# checks the identity with your `sigmoid` so you can see they agree.
 
 # %% nbgrader={"grade": false, "grade_id": "activations-tanh", "locked": false, "points": 0, "schema_version": 3, "solution": true, "task": false}
 #| export
-class Tanh:
+def tanh(x):
     """Hyperbolic tangent, applied elementwise.
 
     tanh(x) = (exp(x) - exp(-x)) / (exp(x) + exp(-x)) = 2 sigmoid(2x) - 1
+
+    Args:
+        x: Tensor of real numbers.
 
     Shape:
         Input: any shape. Output: the same shape.
@@ -460,58 +392,45 @@ class Tanh:
         A new Tensor with values in [-1, 1].
 
     Example:
-        >>> y = Tanh()(Tensor([-1.0, 0.0, 1.0]))
-        >>> print(np.round(y.numpy(), 4))
+        >>> print(np.round(tanh(Tensor([-1.0, 0.0, 1.0])).numpy(), 4))
         [-0.7616  0.      0.7616]
+
+    TODO: return the elementwise hyperbolic tangent of `z`.
+
+    APPROACH:
+        1. Use NumPy's stable `np.tanh` on `z`.
+        2. Return `from_numpy(out)`.
+
+    HINTS:
+        - Writing out the exp fraction yourself gives nan at x = 1000.
     """
+    z = checks.floats("tanh", "x", x)
+    ### BEGIN SOLUTION
+    out = np.tanh(z)
+    return from_numpy(out)
+    ### END SOLUTION
 
-    def forward(self, x: Tensor) -> Tensor:
-        """Apply tanh to every element of `x`.
 
-        Args:
-            x: a Tensor (or array-like) of real numbers.
+def tanh_backward(grad, x):
+    """d tanh(x) / dx = 1 - tanh(x) ** 2."""
+    t = tanh(x).data
+    return (grad * (1.0 - t * t),)
 
-        Returns:
-            A Tensor of the same shape and floating dtype as `z`.
 
-        TODO: return the elementwise hyperbolic tangent of `z`.
-
-        APPROACH:
-            1. Use NumPy's stable `np.tanh` on `z`.
-            2. Return `Tensor(out, dtype=z.dtype)`.
-
-        HINTS:
-            - Writing out the exp fraction yourself gives nan at x = 1000.
-        """
-        z = _float_data(x, "Tanh")
-        ### BEGIN SOLUTION
-        out = np.tanh(z)
-        return Tensor(out, dtype=z.dtype)
-        ### END SOLUTION
-
-    def __call__(self, x: Tensor) -> Tensor:
-        return self.forward(x)
-
-    def __repr__(self) -> str:
-        return "Tanh()"
+gradients.register(tanh, tanh_backward)
 
 # %% nbgrader={"grade": true, "grade_id": "activations-test-tanh", "locked": true, "points": 5, "schema_version": 3, "solution": false, "task": false}
 def test_unit_tanh():
-    """🔬 Unit Test: Tanh"""
+    """🔬 Unit Test: tanh"""
     import warnings
 
-    print("🔬 Unit Test: Tanh...")
-    tanh = Tanh()
+    print("🔬 Unit Test: tanh...")
     x = np.array([-2.0, -0.5, 0.0, 0.5, 2.0])
-    y = tanh(Tensor(x))
-    ref = np.array([math.tanh(v) for v in x])
-    assert isinstance(y, Tensor) and y.dtype == np.float32
-    assert np.allclose(y.data, ref, rtol=1e-6, atol=1e-7), (
-        f"expected {ref}, got {y.data}")
+    y = check(tanh, Tensor(x), want=[math.tanh(v) for v in x], rtol=1e-6,
+              atol=1e-7)
     print("✅ matches math.tanh at -2, -0.5, 0, 0.5, 2")
 
-    assert np.allclose(tanh(Tensor(-x)).data, -y.data, atol=0), (
-        "tanh should be odd: tanh(-x) = -tanh(x)")
+    check(tanh, Tensor(-x), want=-y.data, atol=0, rtol=0)
     print("✅ tanh(-x) = -tanh(x)")
 
     with warnings.catch_warnings():
@@ -522,13 +441,11 @@ def test_unit_tanh():
     print("✅ tanh([-1000, 1000]) = [-1, 1] with no warning")
     ### BEGIN HIDDEN TESTS
     x64 = Tensor(np.linspace(-5.0, 5.0, 41), dtype=np.float64)
-    y64 = tanh(x64)
-    assert y64.dtype == np.float64
-    ident = 2.0 * Sigmoid()(x64 * 2.0).data - 1.0
-    assert np.allclose(y64.data, ident, atol=1e-12)
+    ident = 2.0 * sigmoid(x64 * 2.0).data - 1.0
+    check(tanh, x64, want=ident, atol=1e-12)
     assert tanh(Tensor([[0.0, 1.0], [2.0, 3.0]])).shape == (2, 2)
     ### END HIDDEN TESTS
-    print("📈 Progress: Tanh ✓")
+    print("📈 Progress: tanh ✓")
 
 
 test_unit_tanh()
@@ -559,13 +476,13 @@ test_unit_tanh()
 #
 # Softmax normalises along one dimension, `dim`. For a batch of logits of
 # shape `(batch, classes)` you want each row to sum to 1, which is the
-# last dimension: `dim=-1`, the default (as in `torch.nn.Softmax(dim=-1)`).
+# last dimension: `dim=-1`, the default (as in `torch.softmax(x, dim=-1)`).
 # Pass `keepdims=True` to the reductions so the row maxima and sums keep a
 # dimension of size 1 and broadcast back over the row.
 
 # %% nbgrader={"grade": false, "grade_id": "activations-softmax", "locked": false, "points": 0, "schema_version": 3, "solution": true, "task": false}
 #| export
-class Softmax:
+def softmax(x, dim=-1):
     """Softmax along one dimension, max-shifted so it cannot overflow.
 
     softmax(x)_i = exp(x_i - m) / sum_j exp(x_j - m),  m = max_j x_j
@@ -574,96 +491,72 @@ class Softmax:
     exp(-m) cancels) and keeps every exponent <= 0.
 
     Args:
+        x: Tensor of scores (logits), at least 1-D; entries finite or
+            -inf (a masked entry gets probability 0).
         dim: the dimension that sums to 1 (default -1, the last one).
 
     Shape:
         Input: any shape with at least one dimension. Output: the same
         shape; every slice along `dim` is positive and sums to 1.
 
-    NOTE: PyTorch also accepts a 0-d input (and returns 1.0); this
-    implementation asks for at least one dimension.
+    NOTE: PyTorch also accepts a 0-d input (and returns 1.0), and returns
+    NaN for a NaN or for a slice that is all -inf; here each of those is
+    a one-line ValueError, as in `log_softmax` of Module 04.
 
     Example:
-        >>> y = Softmax(dim=-1)(Tensor([[1.0, 2.0, 3.0]]))
+        >>> y = softmax(Tensor([[1.0, 2.0, 3.0]]), dim=-1)
         >>> print(np.round(y.numpy(), 4))
         [[0.09   0.2447 0.6652]]
         >>> float(y.numpy().sum())
         1.0
+
+    TODO: compute a max-shifted softmax of `z` along `axis`.
+
+    APPROACH:
+        1. Subtract the maximum along `axis` (keepdims=True).
+        2. Exponentiate: every value is now in (0, 1].
+        3. Divide by the sum along `axis` (keepdims=True).
+        4. Return `from_numpy(out)`.
+
+    HINTS:
+        - `z.max(axis=axis, keepdims=True)` has a size-1 dimension at
+          `axis`, so `z - ...` broadcasts over it.
+        - Check: a row of [1000, 1001, 1002] must not give nan.
     """
+    z, axis = checks.logits("softmax", x, dim)
+    ### BEGIN SOLUTION
+    shifted = z - z.max(axis=axis, keepdims=True)
+    e = np.exp(shifted)
+    out = e / e.sum(axis=axis, keepdims=True)
+    return from_numpy(out)
+    ### END SOLUTION
 
-    def __init__(self, dim: int = -1):
-        if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
-            raise TypeError(
-                f"Softmax: dim must be an int, got {type(dim).__name__} "
-                f"({dim!r}). Hint: use dim=-1 for the last dimension"
-            )
-        self.dim = int(dim)
 
-    def forward(self, x: Tensor) -> Tensor:
-        """Apply softmax along `self.dim`.
+def softmax_backward(grad, x, dim=-1):
+    """With s = softmax(x), the gradient along `dim` is
+    s * (grad - sum(grad * s))."""
+    s = softmax(x, dim).data
+    axis = checks.dim("softmax", dim, s.ndim)
+    return (s * (grad - np.sum(grad * s, axis=axis, keepdims=True)),)
 
-        Args:
-            x: a Tensor (or array-like) of real numbers (logits).
 
-        Returns:
-            A Tensor of the same shape and floating dtype as `z`.
-
-        TODO: compute a max-shifted softmax of `z` along `axis`.
-
-        APPROACH:
-            1. Subtract the maximum along `axis` (keepdims=True).
-            2. Exponentiate: every value is now in (0, 1].
-            3. Divide by the sum along `axis` (keepdims=True).
-            4. Return `Tensor(out, dtype=z.dtype)`.
-
-        HINTS:
-            - `z.max(axis=axis, keepdims=True)` has a size-1 dimension at
-              `axis`, so `z - ...` broadcasts over it.
-            - Check: a row of [1000, 1001, 1002] must not give nan.
-        """
-        z = _float_data(x, "Softmax")
-        axis = _resolve_dim(self.dim, z.ndim, "Softmax")
-        if z.shape[axis] == 0:
-            raise ValueError(
-                f"Softmax: dim={self.dim} has size 0 in input shape "
-                f"{z.shape}, so there is nothing to normalise. Hint: check "
-                f"the shape of the logits"
-            )
-        ### BEGIN SOLUTION
-        shifted = z - z.max(axis=axis, keepdims=True)
-        e = np.exp(shifted)
-        out = e / e.sum(axis=axis, keepdims=True)
-        return Tensor(out, dtype=z.dtype)
-        ### END SOLUTION
-
-    def __call__(self, x: Tensor) -> Tensor:
-        return self.forward(x)
-
-    def __repr__(self) -> str:
-        return f"Softmax(dim={self.dim})"
+gradients.register(softmax, softmax_backward)
 
 # %% nbgrader={"grade": true, "grade_id": "activations-test-softmax", "locked": true, "points": 10, "schema_version": 3, "solution": false, "task": false}
 def test_unit_softmax():
-    """🔬 Unit Test: Softmax"""
+    """🔬 Unit Test: softmax"""
     import warnings
 
-    print("🔬 Unit Test: Softmax...")
-    softmax = Softmax()
-    y = softmax(Tensor([1.0, 2.0, 3.0]))
+    print("🔬 Unit Test: softmax...")
     e = np.exp([1.0, 2.0, 3.0])
-    ref = e / e.sum()
-    assert isinstance(y, Tensor) and y.dtype == np.float32
-    assert np.allclose(y.data, ref, rtol=1e-6, atol=1e-7), (
-        f"softmax([1, 2, 3]) should be {ref}, got {y.data}")
+    y = check(softmax, Tensor([1.0, 2.0, 3.0]), want=e / e.sum(),
+              rtol=1e-6, atol=1e-7)
     print(f"✅ softmax([1, 2, 3]) = {np.round(y.data, 4)}")
 
     logits = Tensor([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0], [-1.0, 5.0, 2.0]])
-    probs = softmax(logits)
-    sums = probs.data.sum(axis=-1)
-    assert probs.shape == (3, 3) and np.allclose(sums, 1.0, atol=1e-6), (
-        f"each row should sum to 1, got sums {sums}")
-    assert np.allclose(probs.data[1], 1.0 / 3.0, atol=1e-7), (
-        "equal logits should give equal probabilities")
+    ex = np.exp(logits.data - logits.data.max(axis=1, keepdims=True))
+    probs = check(softmax, logits, want=ex / ex.sum(axis=1, keepdims=True))
+    assert np.allclose(probs.data.sum(axis=-1), 1.0, atol=1e-6)
     print("✅ each row of a (3, 3) batch sums to 1")
 
     with warnings.catch_warnings():
@@ -674,25 +567,24 @@ def test_unit_softmax():
         f"got {shifted.data}")
     print("✅ softmax([1000, 1001, 1002]) = softmax([1, 2, 3]), no warning")
 
-    cols = Softmax(dim=0)(logits)
+    cols = softmax(logits, dim=0)
     assert np.allclose(cols.data.sum(axis=0), 1.0, atol=1e-6), (
-        "Softmax(dim=0) should make every column sum to 1")
-    print("✅ Softmax(dim=0) normalises columns")
+        "softmax(x, dim=0) should make every column sum to 1")
+    print("✅ dim=0 normalises columns")
     ### BEGIN HIDDEN TESTS
     x3 = np.random.default_rng(0).normal(size=(2, 3, 4)) * 10
     for dim in (0, 1, 2, -1, -2):
-        out = Softmax(dim=dim)(Tensor(x3, dtype=np.float64))
         ex = np.exp(x3 - x3.max(axis=dim, keepdims=True))
-        ref3 = ex / ex.sum(axis=dim, keepdims=True)
-        assert out.dtype == np.float64
-        assert np.allclose(out.data, ref3, rtol=1e-12, atol=1e-15), dim
+        check(softmax, Tensor(x3, dtype=np.float64), dim=dim,
+              want=ex / ex.sum(axis=dim, keepdims=True), rtol=1e-12,
+              atol=1e-15)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         neg = softmax(Tensor([-1000.0, -1000.0]))
     assert np.allclose(neg.data, 0.5)
     assert np.array_equal(logits.data[0], [1.0, 2.0, 3.0]), "input modified"
     ### END HIDDEN TESTS
-    print("📈 Progress: Softmax ✓")
+    print("📈 Progress: softmax ✓")
 
 
 test_unit_softmax()
@@ -717,9 +609,9 @@ assert np.isinf(exps).all() and np.isnan(naive).all()
 
 with warnings.catch_warnings():
     warnings.simplefilter("error")
-    stable = Softmax()(Tensor(logits)).numpy()
-small = Softmax()(Tensor([1.0, 2.0, 3.0])).numpy()
-print(f"your Softmax         : {np.round(stable, 4)}   warnings: []")
+    stable = softmax(Tensor(logits)).numpy()
+small = softmax(Tensor([1.0, 2.0, 3.0])).numpy()
+print(f"your softmax         : {np.round(stable, 4)}   warnings: []")
 print(f"softmax of [1, 2, 3] : {np.round(small, 4)}")
 assert np.allclose(stable, small, atol=1e-6)
 
@@ -753,79 +645,73 @@ assert np.allclose(stable, small, atol=1e-6)
 
 # %% nbgrader={"grade": false, "grade_id": "activations-gelu", "locked": false, "points": 0, "schema_version": 3, "solution": true, "task": false}
 #| export
-class GELU:
+def gelu(x):
     """Gaussian Error Linear Unit, tanh approximation, elementwise.
 
-    GELU(x) = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
+    gelu(x) = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
 
     This approximates the exact GELU(x) = x Phi(x) (Phi: the standard
     normal CDF) to within 5e-4 for every x.
 
-    NOTE: this equals PyTorch's `nn.GELU(approximate='tanh')`; PyTorch's
-    default `nn.GELU()` uses the exact erf form.
+    Args:
+        x: Tensor of real numbers.
 
     Shape:
         Input: any shape. Output: the same shape.
 
+    NOTE: this equals PyTorch's `gelu(x, approximate='tanh')`; PyTorch's
+    default, `approximate='none'`, is the exact erf form.
+
     Example:
-        >>> y = GELU()(Tensor([-1.0, 0.0, 1.0]))
-        >>> print(np.round(y.numpy(), 4))
+        >>> print(np.round(gelu(Tensor([-1.0, 0.0, 1.0])).numpy(), 4))
         [-0.1588  0.      0.8412]
+
+    TODO: implement the tanh approximation of GELU.
+
+    APPROACH:
+        1. c = sqrt(2 / pi), a Python float (`math.sqrt`, `math.pi`).
+        2. inner = c * (z + 0.044715 * z**3)
+        3. out = 0.5 * z * (1 + tanh(inner)); return `from_numpy(out)`.
+
+    HINTS:
+        - Python floats do not change a float32 array's dtype, but a
+          float64 NumPy array would; keep the constants as floats.
+        - Check: gelu(1) is about 0.8412 and gelu(-1) about -0.1588.
     """
+    z = checks.floats("gelu", "x", x)
+    ### BEGIN SOLUTION
+    c = math.sqrt(2.0 / math.pi)
+    inner = c * (z + 0.044715 * z ** 3)
+    out = 0.5 * z * (1.0 + np.tanh(inner))
+    return from_numpy(out)
+    ### END SOLUTION
 
-    def forward(self, x: Tensor) -> Tensor:
-        """Apply the tanh approximation of GELU to every element of `x`.
 
-        Args:
-            x: a Tensor (or array-like) of real numbers.
+def gelu_backward(grad, x):
+    """The derivative of the tanh form, with u = c (x + a x^3):
+    0.5 (1 + tanh u) + 0.5 x (1 - tanh(u)^2) c (1 + 3 a x^2)."""
+    z = checks.floats("gelu", "x", x)
+    c, a = math.sqrt(2.0 / math.pi), 0.044715
+    t = np.tanh(c * (z + a * z ** 3))
+    d = 0.5 * (1.0 + t) + 0.5 * z * (1.0 - t * t) * c * (1.0 + 3 * a * z * z)
+    return (grad * d,)
 
-        Returns:
-            A Tensor of the same shape and floating dtype as `z`.
 
-        TODO: implement the tanh approximation of GELU.
-
-        APPROACH:
-            1. c = sqrt(2 / pi), a Python float (`math.sqrt`, `math.pi`).
-            2. inner = c * (z + 0.044715 * z**3)
-            3. out = 0.5 * z * (1 + tanh(inner)); return
-               `Tensor(out, dtype=z.dtype)`.
-
-        HINTS:
-            - Python floats do not change a float32 array's dtype, but a
-              float64 NumPy array would; keep the constants as floats.
-            - Check: GELU(1) is about 0.8412 and GELU(-1) about -0.1588.
-        """
-        z = _float_data(x, "GELU")
-        ### BEGIN SOLUTION
-        c = math.sqrt(2.0 / math.pi)
-        inner = c * (z + 0.044715 * z ** 3)
-        out = 0.5 * z * (1.0 + np.tanh(inner))
-        return Tensor(out, dtype=z.dtype)
-        ### END SOLUTION
-
-    def __call__(self, x: Tensor) -> Tensor:
-        return self.forward(x)
-
-    def __repr__(self) -> str:
-        return "GELU()"
+gradients.register(gelu, gelu_backward)
 
 # %% nbgrader={"grade": true, "grade_id": "activations-test-gelu", "locked": true, "points": 5, "schema_version": 3, "solution": false, "task": false}
 def test_unit_gelu():
-    """🔬 Unit Test: GELU"""
-    print("🔬 Unit Test: GELU...")
-    gelu = GELU()
+    """🔬 Unit Test: gelu"""
+    print("🔬 Unit Test: gelu...")
 
     def reference(v):  # the tanh form, in float64
         c = math.sqrt(2.0 / math.pi)
         return 0.5 * v * (1.0 + math.tanh(c * (v + 0.044715 * v ** 3)))
 
     x = [-3.0, -1.0, 0.0, 0.5, 1.0, 3.0]
-    y = gelu(Tensor(x))
-    ref = np.array([reference(v) for v in x])
-    assert isinstance(y, Tensor) and y.dtype == np.float32
-    assert np.allclose(y.data, ref, rtol=1e-6, atol=1e-7), (
-        f"expected {ref}, got {y.data}")
-    print(f"✅ GELU(1) = {y.data[4]:.4f}, GELU(-1) = {y.data[1]:.4f}")
+    y = check(gelu, Tensor(x), want=[reference(v) for v in x], rtol=1e-6,
+              atol=1e-7)
+    print(f"✅ gelu(1) = {y.data[4]:.4f}, gelu(-1) = {y.data[1]:.4f}")
 
     exact = np.array([0.5 * v * (1.0 + math.erf(v / math.sqrt(2.0)))
                       for v in x])
@@ -833,22 +719,83 @@ def test_unit_gelu():
     assert gap < 5e-4, f"should be within 5e-4 of the exact GELU, gap {gap}"
     print(f"✅ within 5e-4 of the exact erf form (gap here {gap:.1e})")
 
-    big = gelu(Tensor([-1000.0, 1000.0]))
-    assert np.allclose(big.data, [0.0, 1000.0]), (
-        f"GELU should be about 0 at -1000 and 1000 at 1000, got {big.data}")
-    print("✅ GELU(-1000) = 0 and GELU(1000) = 1000")
+    check(gelu, Tensor([-1000.0, 1000.0]), want=[0.0, 1000.0])
+    print("✅ gelu(-1000) = 0 and gelu(1000) = 1000")
     ### BEGIN HIDDEN TESTS
     x64 = np.linspace(-6.0, 6.0, 49)
-    y64 = gelu(Tensor(x64, dtype=np.float64))
-    assert y64.dtype == np.float64
-    assert np.allclose(y64.data, [reference(v) for v in x64],
-                       rtol=1e-12, atol=1e-15)
+    check(gelu, Tensor(x64, dtype=np.float64),
+          want=[reference(v) for v in x64], rtol=1e-12, atol=1e-15)
     assert gelu(Tensor([[1.0], [2.0]])).shape == (2, 1)
     ### END HIDDEN TESTS
-    print("📈 Progress: GELU ✓")
+    print("📈 Progress: gelu ✓")
 
 
 test_unit_gelu()
+
+# %% [markdown]
+# ## The activation classes
+#
+# Models hold their activations as objects: `Sequential(Linear(...),
+# ReLU(), ...)` in Module 03. The classes below are given, as in
+# `torch.nn`: each is a thin wrapper whose `forward` calls your function,
+# and calling the object calls `forward`. `Softmax` keeps its `dim`.
+
+# %% nbgrader={"grade": false, "grade_id": "activations-classes", "locked": true, "points": 0, "schema_version": 3, "solution": false, "task": false}
+#| export
+class Activation:
+    """Base of the activation classes: `act(x)` runs `act.forward(x)`."""
+
+    def __call__(self, x):
+        return self.forward(x)
+
+    def __repr__(self):
+        return f"{type(self).__name__}()"
+
+
+class ReLU(Activation):
+    """`ReLU()(x)`: see `relu`."""
+
+    def forward(self, x):
+        return relu(x)
+
+
+class Sigmoid(Activation):
+    """`Sigmoid()(x)`: see `sigmoid`."""
+
+    def forward(self, x):
+        return sigmoid(x)
+
+
+class Tanh(Activation):
+    """`Tanh()(x)`: see `tanh`."""
+
+    def forward(self, x):
+        return tanh(x)
+
+
+class Softmax(Activation):
+    """`Softmax(dim=-1)(x)`: see `softmax`."""
+
+    def __init__(self, dim=-1):
+        self.dim = checks.integer("Softmax", "dim", dim,
+                                  hint="use dim=-1 for the last dimension")
+
+    def forward(self, x):
+        return softmax(x, dim=self.dim)
+
+    def __repr__(self):
+        return f"Softmax(dim={self.dim})"
+
+
+class GELU(Activation):
+    """`GELU()(x)`: see `gelu` (the tanh approximation).
+
+    NOTE: PyTorch's `nn.GELU()` is the exact erf form; ours equals
+    `nn.GELU(approximate='tanh')`.
+    """
+
+    def forward(self, x):
+        return gelu(x)
 
 # %% [markdown]
 # ## Systems analysis
@@ -875,13 +822,13 @@ for dtype in (np.float16, np.float32, np.float64):
 # %% [markdown]
 # ### How good is the tanh approximation?
 #
-# The next cell compares your `GELU` (in `float64`) with the exact
+# The next cell compares your `gelu` (in `float64`) with the exact
 # $x\,\Phi(x)$, computed one value at a time with `math.erf`, on a fine
 # grid. It also finds the curve's minimum.
 
 # %% nbgrader={"grade": false, "grade_id": "activations-systems-gelu", "locked": true, "points": 0, "schema_version": 3, "solution": false, "task": false}
 grid = np.linspace(-8.0, 8.0, 16001)
-approx = GELU()(Tensor(grid, dtype=np.float64)).numpy()
+approx = gelu(Tensor(grid, dtype=np.float64)).numpy()
 exact = np.array([0.5 * v * (1.0 + math.erf(v / math.sqrt(2.0)))
                   for v in grid])
 gap = np.abs(approx - exact)
@@ -911,23 +858,23 @@ x_big = Tensor(np.random.default_rng(0).normal(size=(1000, 1000)))
 input_bytes = x_big.data.nbytes
 peaks = {}
 print(f"input: shape {x_big.shape}, {input_bytes / 1e6:.1f} MB of float32")
-print(f"{'activation':>15} | {'peak / input size':>17} | best time (ms)")
-for act in (ReLU(), Sigmoid(), Tanh(), Softmax(), GELU()):
+print(f"{'activation':>10} | {'peak / input size':>17} | best time (ms)")
+for fn in (relu, sigmoid, tanh, softmax, gelu):
     tracemalloc.start()
-    act(x_big)
+    fn(x_big)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     times = []
     for _ in range(5):
         start = time.perf_counter()
-        act(x_big)
+        fn(x_big)
         times.append(time.perf_counter() - start)
-    peaks[repr(act)] = peak / input_bytes
-    print(f"{act!r:>15} | {peak / input_bytes:17.1f} | "
+    peaks[fn.__name__] = peak / input_bytes
+    print(f"{fn.__name__:>10} | {peak / input_bytes:17.1f} | "
           f"{min(times) * 1e3:.1f}")
-assert peaks["ReLU()"] >= 1.0  # at least the output itself
-assert peaks["Sigmoid()"] > peaks["ReLU()"]
-assert peaks["GELU()"] > peaks["ReLU()"]
+assert peaks["relu"] >= 1.0  # at least the output itself
+assert peaks["sigmoid"] > peaks["relu"]
+assert peaks["gelu"] > peaks["relu"]
 
 # %% [markdown]
 # Read the table as a systems engineer would. Every row is at least 1.0,
@@ -945,8 +892,9 @@ assert peaks["GELU()"] > peaks["ReLU()"]
 # ## Module test
 #
 # The final test checks the five activations together: the identities that
-# tie them to each other, stability at $\pm 1000$, dtypes, and a tiny
-# hidden layer built from your `Tensor` and the activations.
+# tie them to each other, stability at $\pm 1000$, dtypes, the given
+# classes, and a tiny hidden layer built from your `Tensor` and the
+# activations.
 
 # %% nbgrader={"grade": true, "grade_id": "activations-test-module", "locked": true, "points": 10, "schema_version": 3, "solution": false, "task": false}
 def test_module():
@@ -954,22 +902,23 @@ def test_module():
     import warnings
 
     print("🔬 Module Test: Activations...")
-    acts = [ReLU(), Sigmoid(), Tanh(), Softmax(), GELU()]
+    fns = [relu, sigmoid, tanh, softmax, gelu]
+    classes = [ReLU(), Sigmoid(), Tanh(), Softmax(), GELU()]
     x = Tensor(np.random.default_rng(42).normal(size=(4, 6)) * 3.0)
 
-    for act in acts:
-        y = act(x)
-        assert isinstance(y, Tensor) and y.shape == (4, 6), repr(act)
-        assert y.dtype == np.float32, f"{act!r} changed float32"
-        assert act.forward(x).data.tobytes() == y.data.tobytes(), (
-            f"{act!r}: __call__ and forward disagree")
-    print("✅ all five return float32 Tensors of the input's shape")
+    for fn, act in zip(fns, classes):
+        y = fn(x)
+        assert isinstance(y, Tensor) and y.shape == (4, 6), fn.__name__
+        assert y.dtype == np.float32, f"{fn.__name__} changed float32"
+        assert act(x).data.tobytes() == y.data.tobytes(), (
+            f"{act!r} and {fn.__name__} disagree")
+    print("✅ all five return float32 Tensors of the input's shape, "
+          "and the classes give the same")
 
-    relu, sigmoid, tanh = ReLU(), Sigmoid(), Tanh()
     assert np.allclose(relu(x).data - relu(-x).data, x.data, atol=1e-6)
     assert np.allclose(tanh(x).data, 2 * sigmoid(x * 2.0).data - 1,
                        atol=1e-6)
-    pair = Softmax()(Tensor([[2.0, -1.0]])).data[0]
+    pair = softmax(Tensor([[2.0, -1.0]])).data[0]
     assert np.allclose(pair, sigmoid(Tensor([3.0, -3.0])).data, atol=1e-6)
     print("✅ relu(x) - relu(-x) = x, tanh(x) = 2 sigmoid(2x) - 1, "
           "softmax([a, b]) = [sigmoid(a - b), sigmoid(b - a)]")
@@ -977,16 +926,17 @@ def test_module():
     extremes = Tensor([[-1000.0, 0.0, 1000.0]])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        for act in acts:
-            assert np.isfinite(act(extremes).data).all(), repr(act)
+        for fn in fns:
+            assert np.isfinite(fn(extremes).data).all(), fn.__name__
     print("✅ finite outputs at -1000 and 1000 with no warnings")
 
     w = Tensor(np.random.default_rng(7).normal(size=(6, 3)))
-    hidden = relu(x @ w)
+    hidden = ReLU()(x @ w)
     probs = Softmax(dim=-1)(hidden)
     assert probs.shape == (4, 3)
     assert np.allclose(probs.data.sum(axis=1), 1.0, atol=1e-6)
-    print("✅ softmax(relu(x @ W)) gives a (4, 3) batch of distributions")
+    print("✅ Softmax(dim=-1)(ReLU()(x @ W)) gives a (4, 3) batch of "
+          "distributions")
     print("📈 Progress: Module 02 Activations ✓")
 
 
@@ -997,13 +947,13 @@ test_module()
 #
 # You built the five activations that most networks use:
 #
-# | Activation | Range | Where you will meet it |
-# |------------|-------|------------------------|
-# | `ReLU` | $[0, \infty)$ | hidden layers of MLPs and CNNs |
-# | `Sigmoid` | $(0, 1)$ | binary classification, gates |
-# | `Tanh` | $(-1, 1)$ | recurrent networks, bounded outputs |
-# | `Softmax` | $(0, 1)$, sums to 1 | multi-class outputs, attention |
-# | `GELU` | about $[-0.17, \infty)$ | transformers |
+# | Function (class) | Range | Where you will meet it |
+# |------------------|-------|------------------------|
+# | `relu` (`ReLU`) | $[0, \infty)$ | hidden layers of MLPs and CNNs |
+# | `sigmoid` (`Sigmoid`) | $(0, 1)$ | binary classification, gates |
+# | `tanh` (`Tanh`) | $(-1, 1)$ | recurrent networks, bounded outputs |
+# | `softmax` (`Softmax`) | $(0, 1)$, sums to 1 | multi-class outputs, attention |
+# | `gelu` (`GELU`) | about $[-0.17, \infty)$ | transformers |
 #
 # Along the way you met the main numerical lesson of this course: a formula
 # that is correct on paper can still overflow in floating point, and the
@@ -1017,7 +967,8 @@ test_module()
 # `Sequential`, and add `Dropout`. Together with these activations, that is
 # everything a multi-layer perceptron needs.
 #
-# Export your work and run the package tests:
+# Export your work and run the package tests (`import
+# tinytorch.nn.functional as F` then gives you `F.relu`, `F.softmax`, ...):
 #
 # ```bash
 # tito export --module 02_activations

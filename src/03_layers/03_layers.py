@@ -24,10 +24,11 @@
 # - **Implement** a `Module` base class whose `parameters()` collects every
 #   parameter of a model, recursing into sub-layers, and whose
 #   `train()` / `eval()` switch the mode of the whole model.
-# - **Build** `Linear(in_features, out_features, bias=True)` with the
+# - **Build** `linear(x, weight, bias)` and the layer
+#   `Linear(in_features, out_features, bias=True)` with the
 #   initialisation PyTorch uses, and explain why initialisation matters.
 # - **Compose** layers and activations with `Sequential`.
-# - **Implement** inverted `Dropout` and show that it preserves expected
+# - **Implement** inverted `dropout` and show that it preserves expected
 #   values in training and is the identity in evaluation.
 # - **Compute** parameter counts, memory and arithmetic cost of an MLP.
 #
@@ -36,14 +37,18 @@
 # | Step | You implement | Key idea |
 # |------|---------------|----------|
 # | 1 | `Module.parameters` | find every parameter, in a stable order |
-# | 2 | `Linear.__init__`, `Linear.forward` | $y = xW + b$, scaled start |
+# | 2 | `linear`, `Linear.reset_parameters` | $y = xW + b$, scaled start |
 # | 3 | `Sequential.forward` | the output of one layer feeds the next |
-# | 4 | `Dropout.forward` | random zeros while training, rescaled survivors |
+# | 4 | `dropout` | random zeros while training, rescaled survivors |
 #
-# Then a systems section (parameters, bytes, FLOPs) and a module test.
+# As in Module 02, the maths of a layer is a function, as in
+# `torch.nn.functional`, and the layer class (given) holds its parameters
+# and settings and calls the function. Then a systems section
+# (parameters, bytes, FLOPs) and a module test.
 #
 # **What you are not building yet:** gradients and parameter updates. The
-# parameters here are plain `Tensor`s; autograd and optimisers come later.
+# parameters here are plain `Tensor`s; the derivative of `linear` is given
+# for autograd, and optimisers come later.
 #
 # **The pattern you enable:**
 #
@@ -58,8 +63,12 @@
 # ## Setup
 #
 # This notebook builds `tinytorch/core/layers.py`. The package file needs
-# NumPy and your `Tensor`; the activations from Module 02 are imported
-# further down, only for the tests and demos.
+# NumPy, your `Tensor` and the given input checks
+# (`tinytorch/core/checks.py`); the activations from Module 02 are
+# imported further down, only for the tests and demos. As in Module 02,
+# each function starts with given check lines that return NumPy arrays
+# (`float64` stays `float64`, everything else becomes `float32`) or raise
+# one line with a hint, and your code returns `from_numpy(out)`.
 
 # %% nbgrader={"grade": false, "grade_id": "layers-imports", "locked": true, "points": 0, "schema_version": 3, "solution": false, "task": false}
 #| default_exp core.layers
@@ -68,82 +77,13 @@ import math
 
 import numpy as np
 
-from tinytorch.core.tensor import Tensor
+from tinytorch.core import checks, gradients
+from tinytorch.core.tensor import Tensor, from_numpy
 
-# %% [markdown]
-# ## Helpers (provided)
-#
-# Three small checks keep error messages consistent across the layers:
-#
-# - `_as_float_tensor(x, name)` accepts a `Tensor` (or anything
-#   `Tensor(...)` accepts) and returns a `Tensor` with floating-point data;
-#   integer and boolean data become `float32`. Other input gets a one-line
-#   `TypeError`.
-# - `_check_size(value, name)` accepts a positive integer, such as
-#   `in_features`.
-# - `_make_rng(rng, name)` turns `None`, a seed or a NumPy `Generator` into
-#   a `Generator`, so every random choice in a layer can be reproduced.
-
-# %% nbgrader={"grade": false, "grade_id": "layers-helpers", "locked": true, "points": 0, "schema_version": 3, "solution": false, "task": false}
-#| export
-def _as_float_tensor(x, name: str) -> Tensor:
-    """`x` as a Tensor with floating-point data, or a one-line TypeError."""
-    if not isinstance(x, Tensor):
-        try:
-            x = Tensor(x)
-        except (TypeError, ValueError) as err:
-            reason = " ".join(str(err).split()).split(" Hint:")[0]
-            reason = reason.rstrip(".")
-            raise TypeError(
-                f"{name} expects a Tensor of real numbers, got "
-                f"{type(x).__name__} ({reason}). Hint: build the input with "
-                f"Tensor(...) from numbers, lists or NumPy arrays"
-            ) from None
-    kind = x.data.dtype.kind
-    if kind == "f":
-        return x
-    if kind in "biu":
-        return Tensor(x.data.astype(np.float32), dtype=np.float32)
-    raise TypeError(
-        f"{name} expects real numbers, got a Tensor of dtype {x.dtype}. "
-        f"Hint: layers are defined for int, bool and float data"
-    )
-
-
-def _check_size(value, name: str) -> int:
-    """A positive integer size such as `in_features`, or a clear error."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(
-            f"{name} must be a positive int, got {type(value).__name__} "
-            f"({value!r}). Hint: sizes count features, e.g. 784 for a "
-            f"flattened 28x28 image"
-        )
-    if value <= 0:
-        raise ValueError(
-            f"{name} must be a positive int, got {value}. Hint: a layer "
-            f"needs at least one input and one output feature"
-        )
-    return int(value)
-
-
-def _make_rng(rng, name: str) -> np.random.Generator:
-    """A NumPy Generator from None, a non-negative int seed or a Generator."""
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if rng is None:
-        return np.random.default_rng()
-    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
-        if rng < 0:
-            raise ValueError(
-                f"{name}: a seed must be a non-negative int, got {rng}. "
-                f"Hint: pass rng=0 for reproducible results"
-            )
-        return np.random.default_rng(int(rng))
-    raise TypeError(
-        f"{name}: rng must be None, a non-negative int seed or a "
-        f"np.random.Generator, got {type(rng).__name__} ({rng!r}). Hint: "
-        f"pass rng=0 for reproducible results"
-    )
+# %% nbgrader={"grade": false, "grade_id": "layers-tools", "locked": true, "points": 0, "schema_version": 3, "solution": false, "task": false}
+# `check(fn, *args, want=...)` runs a function and checks the Tensor it
+# returns: its shape, its dtype and its values.
+from tinytorch.testing import check
 
 # %% [markdown]
 # ## Step 1: The `Module` base class
@@ -382,6 +322,108 @@ test_unit_module_base()
 # `(in_features, out_features)`, so that the forward pass reads exactly
 # like the formula. When you copy weights from PyTorch, transpose them.
 #
+# First the maths, as a function: `linear(x, weight, bias=None)`, like
+# `torch.nn.functional.linear`. The given check has already made sure
+# that the shapes fit.
+
+# %% nbgrader={"grade": false, "grade_id": "layers-linear", "locked": false, "points": 0, "schema_version": 3, "solution": true, "task": false}
+#| export
+def linear(x, weight, bias=None):
+    """Affine map of the last dimension: y = x @ weight + bias.
+
+    y = x @ W + b,  W: (in_features, out_features),  b: (out_features,)
+
+    Args:
+        x: Tensor (*, in_features), any number of leading dimensions.
+        weight: Tensor (in_features, out_features).
+        bias: Tensor (out_features,), or None for no bias.
+
+    Shape:
+        Output: (*, out_features).
+
+    Returns:
+        A new Tensor: float64 if an input is float64, otherwise float32.
+
+    NOTE: PyTorch's `F.linear` takes weight as (out_features, in_features)
+    and computes x @ W.T + b; TinyTorch takes the transpose. PyTorch also
+    wants one dtype; here float32 and float64 inputs give float64.
+
+    Example:
+        >>> w = Tensor([[1.0, 0.0], [0.0, 1.0], [1.0, -1.0]])
+        >>> linear(Tensor([[1.0, 2.0, 3.0]]), w, Tensor([0.5, -0.5])).numpy()
+        array([[ 4.5, -1.5]], dtype=float32)
+
+    TODO: return z @ w, plus b when there is one.
+
+    APPROACH:
+        1. out = z @ w, NumPy's matrix product.
+        2. If b is not None, add it (broadcasting adds it to every row).
+        3. Return from_numpy(out).
+
+    HINTS:
+        - No shape checks needed: the given line has done them.
+    """
+    z, w, b = checks.linear_inputs("linear", x, weight, bias)
+    ### BEGIN SOLUTION
+    out = z @ w
+    if b is not None:
+        out = out + b
+    return from_numpy(out)
+    ### END SOLUTION
+
+
+def linear_backward(grad, x, weight, bias=None):
+    """Gradients of `linear` for (x, weight, bias): grad @ W.T, then x.T @
+    grad and grad's sum over every leading dimension (None: no bias)."""
+    z, w, b = checks.linear_inputs("linear", x, weight, bias)
+    g = np.asarray(grad)
+    rows = g.reshape(-1, w.shape[1])
+    d_weight = z.reshape(-1, w.shape[0]).T @ rows
+    return g @ w.T, d_weight, None if b is None else rows.sum(axis=0)
+
+
+gradients.register(linear, linear_backward)
+
+# %% nbgrader={"grade": true, "grade_id": "layers-test-linear-forward", "locked": true, "points": 10, "schema_version": 3, "solution": false, "task": false}
+def test_unit_linear_forward():
+    """🔬 Unit Test: linear"""
+    print("🔬 Unit Test: linear...")
+    w = Tensor([[1.0, 0.0], [0.0, 1.0], [1.0, -1.0]])
+    b = Tensor([0.5, -0.5])
+    check(linear, Tensor([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]]), w, b,
+          want=[[4.5, -1.5], [0.5, -0.5]])
+    print("✅ [[1, 2, 3], [0, 0, 0]] @ W + b = [[4.5, -1.5], [0.5, -0.5]]")
+
+    x = np.random.default_rng(1).normal(size=(8, 3))
+    ref = x @ w.data.astype(np.float64) + b.data
+    check(linear, Tensor(x), w, b, want=ref, atol=1e-5)
+    print("✅ a batch of 8 matches NumPy's x @ W + b (float32)")
+
+    check(linear, Tensor([1.0, 2.0, 3.0]), w, b, want=[4.5, -1.5])
+    check(linear, Tensor([1.0, 2.0, 3.0]), w, want=[4.0, -1.0])
+    print("✅ a single example (3,) gives (2,); bias=None adds nothing")
+
+    try:
+        linear(Tensor(np.ones((4, 5))), w, b)
+    except ValueError as err:
+        message = str(err)
+        assert "3" in message and "(4, 5)" in message, message
+        print(f"✅ wrong shape raises: {message[:60]}...")
+    else:
+        raise AssertionError("a (4, 5) input should raise ValueError")
+    ### BEGIN HIDDEN TESTS
+    check(linear, Tensor(x, dtype=np.float64), w, b,
+          want=x @ w.data.astype(np.float64) + b.data, atol=1e-12)
+    check(linear, Tensor(np.ones((2, 4, 3))), w, b,
+          want=np.tile([2.5, -0.5], (2, 4, 1)))
+    assert np.array_equal(w.data, [[1.0, 0.0], [0.0, 1.0], [1.0, -1.0]])
+    ### END HIDDEN TESTS
+    print("📈 Progress: linear ✓")
+
+
+test_unit_linear_forward()
+
+# %% [markdown]
 # ### Initialisation
 #
 # Weights cannot all start at the same value (zero, say): every output
@@ -399,13 +441,17 @@ test_unit_module_base()
 # variance 1 each output (before the bias) has variance $1/3$, whatever
 # `in_features` is. The layer accepts `rng` (a seed or a NumPy
 # `Generator`) so you can reproduce its initial weights exactly.
+#
+# The class `Linear` below is given except for the method that draws the
+# values, `reset_parameters`, PyTorch's name for it: `__init__` checks the
+# sizes, makes zero Tensors of the right shapes and calls it, and
+# `forward` calls your `linear`.
 
-# %% nbgrader={"grade": false, "grade_id": "layers-linear", "locked": false, "points": 0, "schema_version": 3, "solution": true, "task": false}
+# %% nbgrader={"grade": false, "grade_id": "layers-linear-init", "locked": false, "points": 0, "schema_version": 3, "solution": true, "task": false}
 #| export
 class Linear(Module):
-    """Fully connected layer: y = x @ weight + bias.
-
-    y = x @ W + b,  W: (in_features, out_features),  b: (out_features,)
+    """Fully connected layer: `Linear(in, out)(x)` is
+    `linear(x, weight, bias)`.
 
     Initialisation (PyTorch's default for nn.Linear): every entry of W and
     b is drawn independently from U(-k, k) with k = 1 / sqrt(in_features),
@@ -443,77 +489,50 @@ class Linear(Module):
 
     def __init__(self, in_features: int, out_features: int,
                  bias: bool = True, rng=None):
-        """Create the weight (and bias) with U(-k, k), k = 1/sqrt(in).
+        super().__init__()
+        self.in_features = checks.size("Linear", "in_features", in_features)
+        self.out_features = checks.size("Linear", "out_features",
+                                        out_features)
+        bias = checks.flag("Linear", "bias", bias, hint="the bias values "
+                           "are created for you; bias= only switches them "
+                           "on or off")
+        self.weight = Tensor(np.zeros((self.in_features, self.out_features)))
+        self.bias = Tensor(np.zeros(self.out_features)) if bias else None
+        self.reset_parameters(rng)
 
-        TODO: draw `self.weight` and `self.bias` from U(-k, k).
+    def reset_parameters(self, rng=None):
+        """Draw new weight (and bias) values from U(-k, k).
+
+        k = 1 / sqrt(in_features), as PyTorch's nn.Linear; the weight is
+        drawn first, then the bias.
+
+        Args:
+            rng: None, a non-negative int seed or a np.random.Generator.
+
+        TODO: replace `self.weight` and `self.bias` (unless it is None)
+        with Tensors of the same shapes drawn from U(-k, k).
 
         APPROACH:
             1. k = 1 / sqrt(self.in_features)
-            2. self.weight = Tensor(generator.uniform(-k, k, size=...))
-               with shape (in_features, out_features).
-            3. If `bias` is True, self.bias is a Tensor of shape
-               (out_features,) drawn the same way; otherwise None.
+            2. self.weight = Tensor(generator.uniform(-k, k, size=...)),
+               with the shape of the current weight.
+            3. If self.bias is not None, draw it the same way.
 
         HINTS:
             - Draw the weight first, then the bias: tests with a fixed
               seed rely on that order.
             - `Tensor(...)` turns the float64 draws into float32.
         """
-        super().__init__()
-        self.in_features = _check_size(in_features, "in_features")
-        self.out_features = _check_size(out_features, "out_features")
-        if not isinstance(bias, (bool, np.bool_)):
-            raise TypeError(
-                f"Linear: bias must be True or False, got "
-                f"{type(bias).__name__} ({bias!r}). Hint: the bias values "
-                f"are created for you; bias= only switches them on or off"
-            )
-        generator = _make_rng(rng, "Linear")
+        generator = checks.generator("Linear", rng)
         ### BEGIN SOLUTION
         k = 1.0 / math.sqrt(self.in_features)
-        self.weight = Tensor(generator.uniform(
-            -k, k, size=(self.in_features, self.out_features)))
-        if bias:
-            self.bias = Tensor(generator.uniform(
-                -k, k, size=(self.out_features,)))
-        else:
-            self.bias = None
-        ### END SOLUTION
-
-    def forward(self, x: Tensor) -> Tensor:
-        """Compute x @ weight + bias.
-
-        Args:
-            x: Tensor of shape (*, in_features).
-
-        Returns:
-            Tensor of shape (*, out_features).
-
-        TODO: return x @ self.weight, plus self.bias when there is one.
-
-        APPROACH:
-            1. y = x @ self.weight (your Tensor's matmul).
-            2. If self.bias is not None, add it (broadcasting adds it to
-               every row).
-
-        HINTS:
-            - The shape check above has already run: no need to repeat it.
-            - Use Tensor operations, not `.data`, so the result is a Tensor.
-        """
-        x = _as_float_tensor(x, "Linear")
-        if x.ndim == 0 or x.shape[-1] != self.in_features:
-            raise ValueError(
-                f"{self!r} expects input with last dimension "
-                f"{self.in_features}, got shape {x.shape}. Hint: the last "
-                f"dimension holds each example's features; flatten images "
-                f"first, e.g. x.reshape(batch_size, -1)"
-            )
-        ### BEGIN SOLUTION
-        y = x @ self.weight
+        self.weight = Tensor(generator.uniform(-k, k, size=self.weight.shape))
         if self.bias is not None:
-            y = y + self.bias
-        return y
+            self.bias = Tensor(generator.uniform(-k, k, size=self.bias.shape))
         ### END SOLUTION
+
+    def forward(self, x):
+        return linear(x, self.weight, self.bias)
 
     def extra_repr(self) -> str:
         return (f"in_features={self.in_features}, "
@@ -562,53 +581,6 @@ def test_unit_linear_init():
 
 
 test_unit_linear_init()
-
-# %% nbgrader={"grade": true, "grade_id": "layers-test-linear-forward", "locked": true, "points": 10, "schema_version": 3, "solution": false, "task": false}
-def test_unit_linear_forward():
-    """🔬 Unit Test: Linear forward"""
-    print("🔬 Unit Test: Linear forward...")
-    layer = Linear(3, 2, rng=0)
-    layer.weight = Tensor([[1.0, 0.0], [0.0, 1.0], [1.0, -1.0]])
-    layer.bias = Tensor([0.5, -0.5])
-    y = layer(Tensor([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]]))
-    assert isinstance(y, Tensor) and y.shape == (2, 2), (
-        f"(2, 3) input should give a (2, 2) output, got {y!r}")
-    expected = [[4.5, -1.5], [0.5, -0.5]]
-    assert np.allclose(y.data, expected), f"expected {expected}, got {y.data}"
-    print("✅ [[1, 2, 3], [0, 0, 0]] @ W + b = [[4.5, -1.5], [0.5, -0.5]]")
-
-    x = np.random.default_rng(1).normal(size=(8, 3))
-    ref = x @ layer.weight.data.astype(np.float64) + layer.bias.data
-    y = layer(Tensor(x))
-    assert y.dtype == np.float32 and np.allclose(y.data, ref, atol=1e-5)
-    print("✅ a batch of 8 matches NumPy's x @ W + b (float32)")
-
-    one = layer(Tensor([1.0, 2.0, 3.0]))
-    assert one.shape == (2,), f"a single example should give (2,), got {one}"
-    print("✅ a single example (3,) gives (2,)")
-
-    try:
-        layer(Tensor(np.ones((4, 5))))
-    except ValueError as err:
-        message = str(err)
-        assert "3" in message and "(4, 5)" in message, message
-        print(f"✅ wrong shape raises: {message[:60]}...")
-    else:
-        raise AssertionError("a (4, 5) input should raise ValueError")
-    ### BEGIN HIDDEN TESTS
-    no_bias = Linear(3, 2, bias=False, rng=0)
-    no_bias.weight = layer.weight
-    assert np.allclose(no_bias(Tensor(x)).data, x @ layer.weight.data,
-                       atol=1e-5)
-    seq = layer(Tensor(np.ones((2, 4, 3))))
-    assert seq.shape == (2, 4, 2)
-    assert np.array_equal(layer.weight.data,
-                          [[1.0, 0.0], [0.0, 1.0], [1.0, -1.0]])
-    ### END HIDDEN TESTS
-    print("📈 Progress: Linear forward ✓")
-
-
-test_unit_linear_forward()
 
 # %% [markdown]
 # The demos and tests from here on also use your activations from
@@ -832,105 +804,98 @@ test_unit_sequential()
 # mode returns its input unchanged, and no rescaling is needed anywhere.
 # This is what PyTorch's `nn.Dropout` does.
 #
-# The probability must satisfy $0 \le p < 1$. At $p = 1$ every element
-# would be dropped and the scale $1/(1-p)$ would divide by zero, so the
-# constructor rejects it with an explanation.
+# You write `dropout(x, p, training, rng)`, PyTorch's
+# `F.dropout(x, p, training)` plus the generator the mask comes from. The
+# given `Dropout` layer keeps `p` and one generator, and passes
+# `training=self.training`, so `eval()` switches it off. The probability
+# must satisfy $0 \le p < 1$: at $p = 1$ every element would be dropped
+# and the scale $1/(1-p)$ would divide by zero, so the check rejects it
+# with an explanation.
 
 # %% nbgrader={"grade": false, "grade_id": "layers-dropout", "locked": false, "points": 0, "schema_version": 3, "solution": true, "task": false}
 #| export
-class Dropout(Module):
-    """Inverted dropout: random zeros in training, identity in evaluation.
+def dropout(x, p=0.5, training=True, rng=None):
+    """Inverted dropout: random zeros in training, identity otherwise.
 
-    Training mode: y = x * m / (1 - p), where each m_i is 1 with probability
-    1 - p and 0 with probability p, drawn afresh on every call. Survivors
-    are scaled by 1 / (1 - p), so E[y] = x elementwise.
-    Evaluation mode (after `.eval()`), or p = 0: y = x, the input itself.
+    training: y = x * m / (1 - p), where each m_i is 1 with probability
+    1 - p and 0 with probability p. Survivors are scaled by 1 / (1 - p),
+    so E[y] = x elementwise. training=False, or p = 0: y = x.
 
     Args:
+        x: Tensor of real numbers.
         p: probability of zeroing each element, 0 <= p < 1 (default 0.5).
-        rng: None, a non-negative int seed or a np.random.Generator for the
-            masks (pass a seed to reproduce them).
+        training: drop and rescale (True, the default) or return x.
+        rng: None, a non-negative int seed or a np.random.Generator for
+            the mask; a Generator moves on, so each call draws a new mask.
 
     Shape:
         Input: any shape. Output: the same shape.
 
     NOTE: PyTorch also accepts p = 1 (the output is all zeros); here p must
     be below 1 because the rescale 1 / (1 - p) would divide by zero.
+    PyTorch draws masks from a global generator; here from `rng`.
 
     Example:
-        >>> drop = Dropout(p=0.5, rng=0)
-        >>> y = drop(Tensor(np.ones(10)))
+        >>> y = dropout(Tensor(np.ones(10)), p=0.5, rng=0)
         >>> sorted(set(y.numpy().tolist()))  # each entry is 0 or 1/(1-p)
         [0.0, 2.0]
-        >>> drop.eval()(Tensor([1.0, 2.0])).numpy()
+        >>> dropout(Tensor([1.0, 2.0]), training=False).numpy()
         array([1., 2.], dtype=float32)
+
+    TODO: implement inverted dropout.
+
+    APPROACH:
+        1. If not `training`, or `p == 0`, return `from_numpy(z)`.
+        2. keep = generator.random(z.shape) >= p: True with probability
+           1 - p.
+        3. out = np.where(keep, z / (1 - p), 0.0); return
+           `from_numpy(out)`.
+
+    HINTS:
+        - Use `generator`, not `np.random`, so seeds reproduce masks.
+        - Divide by (1 - p) in training, never when not training.
+    """
+    z = checks.floats("dropout", "x", x)
+    p = checks.dropout_p("dropout", p)
+    training = checks.flag("dropout", "training", training,
+                           hint="a layer passes training=self.training")
+    generator = checks.generator("dropout", rng)
+    ### BEGIN SOLUTION
+    if not training or p == 0.0:
+        return from_numpy(z)
+    keep = generator.random(z.shape) >= p
+    out = np.where(keep, z * (1.0 / (1.0 - p)), 0.0)
+    return from_numpy(out)
+    ### END SOLUTION
+
+# %% nbgrader={"grade": false, "grade_id": "layers-dropout-class", "locked": true, "points": 0, "schema_version": 3, "solution": false, "task": false}
+#| export
+class Dropout(Module):
+    """`Dropout(p=0.5, rng=None)(x)`: see `dropout`; the identity after
+    `.eval()`.
+
+    The layer keeps p and one generator made from `rng`, so every call
+    draws a new mask and a seed reproduces the whole sequence of masks.
     """
 
     def __init__(self, p: float = 0.5, rng=None):
         super().__init__()
-        if isinstance(p, bool) or not isinstance(p, (int, float, np.integer,
-                                                     np.floating)):
-            raise TypeError(
-                f"Dropout: p must be a number in [0, 1), got "
-                f"{type(p).__name__} ({p!r}). Hint: p is the probability of "
-                f"dropping an element, e.g. Dropout(p=0.2)"
-            )
-        if p == 1:
-            raise ValueError(
-                "Dropout: p=1 would drop every element and the rescale "
-                "1/(1-p) would divide by zero. Hint: use p < 1; to silence "
-                "a layer's output, multiply it by 0 instead"
-            )
-        if not 0 <= p < 1:
-            raise ValueError(
-                f"Dropout: p must be in [0, 1), got {p}. Hint: p is a "
-                f"probability, e.g. 0.1 to 0.5"
-            )
-        self.p = float(p)
-        self._rng = _make_rng(rng, "Dropout")
+        self.p = checks.dropout_p("Dropout", p)
+        self._rng = checks.generator("Dropout", rng)
 
-    def forward(self, x: Tensor) -> Tensor:
-        """Drop and rescale in training mode; return `x` in eval mode.
-
-        Args:
-            x: a Tensor (or array-like) of real numbers.
-
-        Returns:
-            A Tensor of the same shape and dtype as `x`.
-
-        TODO: implement inverted dropout.
-
-        APPROACH:
-            1. If not `self.training`, or `self.p == 0`, return `x`.
-            2. keep = self._rng.random(x.shape) >= self.p: True with
-               probability 1 - p.
-            3. out = np.where(keep, x.data / (1 - p), 0.0); return
-               `Tensor(out, dtype=x.dtype)`.
-
-        HINTS:
-            - Use `self._rng`, not `np.random`, so seeds reproduce masks.
-            - Divide by (1 - p) in training, never in eval mode.
-        """
-        x = _as_float_tensor(x, "Dropout")
-        ### BEGIN SOLUTION
-        if not self.training or self.p == 0.0:
-            return x
-        keep = self._rng.random(x.shape) >= self.p
-        out = np.where(keep, x.data * (1.0 / (1.0 - self.p)), 0.0)
-        return Tensor(out, dtype=x.dtype)
-        ### END SOLUTION
+    def forward(self, x):
+        return dropout(x, self.p, training=self.training, rng=self._rng)
 
     def extra_repr(self) -> str:
         return f"p={self.p}"
 
 # %% nbgrader={"grade": true, "grade_id": "layers-test-dropout", "locked": true, "points": 10, "schema_version": 3, "solution": false, "task": false}
 def test_unit_dropout():
-    """🔬 Unit Test: Dropout"""
-    print("🔬 Unit Test: Dropout...")
+    """🔬 Unit Test: dropout"""
+    print("🔬 Unit Test: dropout...")
     n = 100_000
     x = Tensor(np.full(n, 3.0))
-    drop = Dropout(p=0.25, rng=0)
-    y = drop(x)
+    y = dropout(x, p=0.25, rng=0)
     assert isinstance(y, Tensor) and y.shape == (n,) and y.dtype == np.float32
     values = set(np.unique(y.data).tolist())
     assert values == {0.0, 4.0}, (
@@ -945,16 +910,18 @@ def test_unit_dropout():
     print(f"✅ dropped {dropped:.3f} of the elements (p = 0.25); "
           f"mean {mean:.3f} (input 3.0)")
 
-    again = drop(x)
-    assert not np.array_equal(again.data, y.data), "masks should be fresh"
-    assert np.array_equal(Dropout(0.25, rng=0)(x).data, y.data), (
+    drop = Dropout(p=0.25, rng=0)
+    first, again = drop(x), drop(x)
+    assert np.array_equal(first.data, y.data), (
         "the same seed should give the same mask")
-    print("✅ a new mask on every call; the same seed reproduces it")
+    assert not np.array_equal(again.data, y.data), "masks should be fresh"
+    print("✅ Dropout: a new mask on every call; the same seed reproduces it")
 
     drop.eval()
     assert np.array_equal(drop(x).data, x.data), "eval mode must be identity"
-    assert np.array_equal(Dropout(0.0, rng=0)(x).data, x.data)
-    print("✅ eval mode and p = 0 return the input unchanged")
+    assert np.array_equal(dropout(x, 0.5, training=False).data, x.data)
+    assert np.array_equal(dropout(x, 0.0, rng=0).data, x.data)
+    print("✅ eval mode, training=False and p = 0 return the input unchanged")
 
     for bad in (1.0, 1.5, -0.1):
         try:
@@ -965,17 +932,16 @@ def test_unit_dropout():
             raise AssertionError(f"Dropout({bad}) should raise ValueError")
     print("✅ p outside [0, 1) raises ValueError")
     ### BEGIN HIDDEN TESTS
-    drop.train()
     m = Tensor(np.arange(12.0).reshape(3, 4))
-    out = Dropout(0.5, rng=3)(m)
+    out = dropout(m, 0.5, rng=3)
     assert out.shape == (3, 4)
     kept = out.data != 0
     assert np.allclose(out.data[kept], 2.0 * m.data[kept])
     assert np.array_equal(m.data, np.arange(12.0).reshape(3, 4))
     x64 = Tensor(np.ones(10), dtype=np.float64)
-    assert Dropout(0.5, rng=1)(x64).dtype == np.float64
+    assert dropout(x64, 0.5, rng=1).dtype == np.float64
     ### END HIDDEN TESTS
-    print("📈 Progress: Dropout ✓")
+    print("📈 Progress: dropout ✓")
 
 
 test_unit_dropout()
@@ -1150,9 +1116,9 @@ test_module()
 # | Piece | What it does | PyTorch name |
 # |-------|--------------|--------------|
 # | `Module` | calling, `parameters()`, `train()` / `eval()` | `nn.Module` |
-# | `Linear` | $y = xW + b$, $U(-k, k)$ initialisation | `nn.Linear` |
+# | `linear`, `Linear` | $y = xW + b$, $U(-k, k)$ initialisation | `F.linear`, `nn.Linear` |
 # | `Sequential` | chains layers and activations | `nn.Sequential` |
-# | `Dropout` | inverted dropout; identity in eval mode | `nn.Dropout` |
+# | `dropout`, `Dropout` | inverted dropout; identity in eval mode | `F.dropout`, `nn.Dropout` |
 #
 # The systems lesson: parameters are cheap to count and their memory is
 # fixed (4 bytes each in `float32`), while activations grow with the

@@ -128,15 +128,22 @@ def test_float16_limit():
 
 def test_float16_naive_softmax_answer():
     # ABOUT Q1: naive softmax of float16 [10, 20] returns [0, nan]; the
-    # max-shifted form returns about [4.54e-05, 1.0].
+    # max-shifted form returns about [4.54e-05, 1.0] in float16; ABOUT
+    # (Dtypes): float16 input becomes float32, where it is about
+    # [4.54e-05, 0.99995].
     z = np.array([10.0, 20.0], dtype=np.float16)
     with np.errstate(over="ignore", invalid="ignore"):
         naive = np.exp(z) / np.exp(z).sum()
     assert naive[0] == 0.0 and np.isnan(naive[1])
-    stable = Softmax()(Tensor(z, dtype=np.float16)).data
+    e = np.exp(z - z.max())
+    stable = e / e.sum()
     assert stable.dtype == np.float16
     assert float(stable[0]) == pytest.approx(4.54e-05, rel=1e-3)
     assert float(stable[1]) == 1.0
+    ours = Softmax()(Tensor(z, dtype=np.float16)).data
+    assert ours.dtype == np.float32
+    assert float(ours[0]) == pytest.approx(4.54e-05, rel=1e-3)
+    assert round(float(ours[1]), 5) == 0.99995
 
 
 def test_systems_input_size():

@@ -182,14 +182,24 @@ def test_about_transformer_projection():
 
 
 def test_about_unflattened_error_message():
-    # ABOUT Common errors: "raises ValueError: Linear(in_features=784, ...)
-    # expects input with last dimension 784, got shape (32, 28, 28)".
+    # ABOUT Common errors: "raises ValueError: linear: x must have last
+    # dimension 784 (weight has shape (784, 128)), got shape (32, 28, 28)".
     with pytest.raises(ValueError) as info:
         Linear(784, 128, rng=0)(Tensor(np.zeros((32, 28, 28))))
     message = str(info.value)
-    assert message.startswith("Linear(in_features=784, ")
-    assert "expects input with last dimension 784, got shape (32, 28, 28)" \
-        in message
+    assert message.startswith(
+        "linear: x must have last dimension 784 (weight has shape "
+        "(784, 128)), got shape (32, 28, 28). Hint: ")
+    assert "x.reshape(batch_size, -1)" in message
+
+
+def test_about_transposed_weights_hint():
+    # ABOUT Common errors: "in a non-square layer it raises a shape error
+    # whose hint says the weight looks transposed".
+    layer = Linear(3, 2, rng=0)
+    layer.weight = Tensor(np.ones((2, 3)))   # PyTorch's (out, in)
+    with pytest.raises(ValueError, match="weight looks transposed"):
+        layer(Tensor(np.ones((4, 3))))
 
 
 def test_about_square_layer_transposed_is_silently_wrong():

@@ -32,9 +32,10 @@ REDUCTIONS = ("mean", "sum", "none")
 STRETCH_NOTEBOOK = "modules/04_losses/04_losses_stretch.ipynb"
 
 __all__ = [
-    "REDUCTIONS", "bind_settings", "class_targets", "dim", "finite",
-    "floats", "integer", "logits", "number", "probabilities", "real_data",
-    "reduction", "same_shape", "core_settings",
+    "REDUCTIONS", "bind_settings", "class_targets", "dim", "dropout_p",
+    "finite", "flag", "floats", "generator", "integer", "linear_inputs",
+    "logits", "number", "probabilities", "real_data", "reduction",
+    "same_shape", "size", "core_settings",
 ]
 
 
@@ -110,6 +111,69 @@ def integer(name: str, arg: str, value,
         raise TypeError(f"{name}: {arg} must be an int, got "
                         f"{type(value).__name__} {value!r}. Hint: {hint}.")
     return int(value)
+
+
+def size(name: str, arg: str, value) -> int:
+    """The setting `value` (such as `in_features`) as a positive int.
+
+    TypeError if it is not an int, ValueError if it is 0 or negative.
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(
+            value, (int, np.integer)):
+        raise TypeError(f"{name}: {arg} must be a positive int, got "
+                        f"{type(value).__name__} ({value!r}). Hint: sizes "
+                        f"count features, e.g. 784 for a flattened 28x28 "
+                        f"image.")
+    if value <= 0:
+        raise ValueError(f"{name}: {arg} must be a positive int, got "
+                         f"{value}. Hint: a layer needs at least one input "
+                         f"and one output feature.")
+    return int(value)
+
+
+def flag(name: str, arg: str, value, hint: str) -> bool:
+    """The setting `value` as a bool; TypeError unless it is True/False."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name}: {arg} must be True or False, got "
+                        f"{type(value).__name__} ({value!r}). Hint: {hint}.")
+    return bool(value)
+
+
+def dropout_p(name: str, p) -> float:
+    """Dropout's `p` as a float in [0, 1): the probability of zeroing an
+    element. p = 1 gets its own message (the rescale 1/(1-p) is 1/0)."""
+    if not _is_number(p):
+        raise TypeError(f"{name}: p must be a number in [0, 1), got "
+                        f"{type(p).__name__} ({p!r}). Hint: p is the "
+                        f"probability of dropping an element, e.g. p=0.2.")
+    if p == 1:
+        raise ValueError(f"{name}: p=1 would drop every element and the "
+                         f"rescale 1/(1-p) would divide by zero. Hint: use "
+                         f"p < 1; to silence a layer's output, multiply it "
+                         f"by 0 instead.")
+    if not 0 <= p < 1:
+        raise ValueError(f"{name}: p must be in [0, 1), got {fmt(p)}. Hint: "
+                         f"p is a probability, e.g. 0.1 to 0.5.")
+    return float(p)
+
+
+def generator(name: str, rng) -> np.random.Generator:
+    """A NumPy Generator from `rng`: None (fresh randomness), a
+    non-negative int seed, or a np.random.Generator (used as it is)."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None:
+        return np.random.default_rng()
+    if isinstance(rng, (int, np.integer)) and not isinstance(
+            rng, (bool, np.bool_)):
+        if rng < 0:
+            raise ValueError(f"{name}: a seed must be a non-negative int, "
+                             f"got {rng}. Hint: pass rng=0 for reproducible "
+                             f"results.")
+        return np.random.default_rng(int(rng))
+    raise TypeError(f"{name}: rng must be None, a non-negative int seed or "
+                    f"a np.random.Generator, got {type(rng).__name__} "
+                    f"({rng!r}). Hint: pass rng=0 for reproducible results.")
 
 
 _STRETCH_DEFAULTS = {"weight": None, "label_smoothing": 0.0}
@@ -239,6 +303,43 @@ def dim(name: str, dim, ndim: int) -> int:
             f"(valid: {-ndim}..{ndim - 1}). Hint: dim=-1 means the last "
             f"dimension.")
     return int(dim) % ndim
+
+
+def linear_inputs(name: str, x, weight, bias=None
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Float arrays (x, weight, bias) for y = x @ weight + bias.
+
+    `weight` is (in_features, out_features), `x` is (*, in_features) and
+    `bias`, when given, is (out_features,); bias None stays None.
+    """
+    z = floats(name, "x", x)
+    w = floats(name, "weight", weight)
+    if w.ndim != 2:
+        raise ValueError(
+            f"{name}: weight must have shape (in_features, out_features), "
+            f"got shape {w.shape}. Hint: one row per input feature, one "
+            f"column per output feature.")
+    n_in, n_out = w.shape
+    if z.ndim == 0 or z.shape[-1] != n_in:
+        if z.ndim and z.shape[-1] == n_out and n_in != n_out:
+            hint = ("weight looks transposed: this course stores it as "
+                    "(in_features, out_features), PyTorch as (out, in); "
+                    "copy PyTorch weights with .T")
+        else:
+            hint = ("the last dimension holds each example's features; "
+                    "flatten images first, e.g. x.reshape(batch_size, -1)")
+        raise ValueError(
+            f"{name}: x must have last dimension {n_in} (weight has shape "
+            f"{w.shape}), got shape {z.shape}. Hint: {hint}.")
+    if bias is None:
+        return z, w, None
+    b = floats(name, "bias", bias)
+    if b.shape != (n_out,):
+        raise ValueError(
+            f"{name}: bias must have shape ({n_out},), one value per output "
+            f"feature of weight {w.shape}, got shape {b.shape}. Hint: pass "
+            f"bias=None for a layer without one.")
+    return z, w, b
 
 
 def _scores(name: str, arg: str, data: np.ndarray, axis: int) -> None:

@@ -1,6 +1,7 @@
 """`torch.nn.functional`-style functions: the maths of every layer and loss.
 
     import tinytorch.nn.functional as F
+    h = F.relu(F.linear(x, weight, bias))
     loss = F.cross_entropy(logits, targets)
 
 Each function comes from the package file of the module that teaches it; the
@@ -13,10 +14,15 @@ one-line NotImplementedError that names the stretch notebook.
 
 from tinytorch._lazy import lazy_exports
 
+_ACT = ("tinytorch.core.activations", "02_activations")
+_LAYERS = ("tinytorch.core.layers", "03_layers")
 _LOSSES = ("tinytorch.core.losses", "04_losses")
 _STRETCH = ("tinytorch.core.losses_stretch", "04_losses")
 
 _EXPORTS = {
+    "relu": _ACT, "sigmoid": _ACT, "tanh": _ACT, "softmax": _ACT,
+    "gelu": _ACT,
+    "linear": _LAYERS, "dropout": _LAYERS,
     "log_softmax": _LOSSES,
     "mse_loss": _LOSSES,
     "cross_entropy": [_STRETCH, _LOSSES],
