@@ -27,24 +27,67 @@ def _logits(n=4, c=3):
     return Tensor(RNG.normal(scale=2.0, size=(n, c)), dtype=np.float64)
 
 
-# inputs for each forward, by name: a list of (args, settings)
+def _f64(values):
+    return Tensor(values, dtype=np.float64)
+
+
+def _probs(shape, low=0.02, high=0.98):
+    return _f64(RNG.uniform(low, high, size=shape))
+
+
+STRETCH = "tinytorch.core.losses_stretch."
+
+# inputs for each forward: a list of (args, settings), by the forward's
+# qualified name (module.function) or, for every forward of that name, by
+# its name; settings such as weight go by name, as the backward takes them
 INPUTS = {
     "cross_entropy": [((_logits(), Tensor([0, 2, 1, 2])), {})],
+    # the stretch notebook's pairs
+    "mse_loss": [((_f64(RNG.normal(size=(3, 2))),
+                   _f64(RNG.normal(size=(3, 2)))), {})],
+    STRETCH + "cross_entropy": [
+        ((_logits(), Tensor([0, 2, 1, 2])), {}),
+        ((_logits(), Tensor([0, 2, -100, 2])),
+         {"weight": _f64([0.5, 2.0, 1.0]), "label_smoothing": 0.2}),
+        ((_logits(), Tensor([0, 2, 1, 1])), {"ignore_index": 1}),
+        ((_logits(), _f64(np.eye(3)[[0, 2, 1, 1]] * 0.8 + 0.2 / 3)),
+         {"weight": _f64([1.0, 0.5, 3.0]), "label_smoothing": 0.1}),
+        ((_f64(RNG.normal(size=(2, 3, 2, 2))),
+          Tensor([[[0, 1], [2, -100]], [[1, 1], [0, 2]]])), {}),
+    ],
+    "binary_cross_entropy": [
+        ((_probs((4, 3)), _f64(RNG.uniform(size=(4, 3)))), {}),
+        ((_probs((4, 3)), _f64(RNG.uniform(size=(4, 3)))),
+         {"weight": _f64([0.5, 2.0, 1.0])}),
+    ],
+    "binary_cross_entropy_with_logits": [
+        ((_f64(RNG.normal(scale=4.0, size=(4, 3))),
+          _f64(RNG.uniform(size=(4, 3)))), {}),
+        ((_f64(RNG.normal(scale=4.0, size=(4, 3))),
+          _f64(RNG.uniform(size=(4, 3)))),
+         {"weight": _f64(RNG.uniform(0.2, 2.0, size=(4, 1))),
+          "pos_weight": _f64([0.5, 3.0, 9.0])}),
+    ],
 }
 REDUCTIONS = ("mean", "sum", "none")
 
 
+def _inputs_for(key, forward):
+    return INPUTS.get(key, INPUTS.get(forward.__name__))
+
+
 def cases():
     for key, (forward, _) in sorted(gradients.registered().items()):
-        for args, settings in INPUTS.get(forward.__name__, [None]) or []:
+        for args, settings in _inputs_for(key, forward) or []:
             for reduction in REDUCTIONS:
                 yield key, forward, args, dict(settings, reduction=reduction)
 
 
 def test_every_registered_forward_has_inputs_here():
-    names = {f.__name__ for f, _ in gradients.registered().values()}
-    assert "cross_entropy" in names
-    assert names <= set(INPUTS), names - set(INPUTS)
+    pairs = gradients.registered().items()
+    assert "cross_entropy" in {f.__name__ for _, (f, _) in pairs}
+    missing = [key for key, (f, _) in pairs if not _inputs_for(key, f)]
+    assert not missing, missing
 
 
 @pytest.mark.parametrize("key, forward, args, settings", list(cases()),
