@@ -76,16 +76,18 @@ def _flatten(text: str) -> str:
 class Docs:
     """A module's prose: its notebook source and its ABOUT.md page.
 
-    `source` is src/NN_name/NN_name.py as written; `notebook` is the same
-    with comment markers dropped and whitespace collapsed (markdown and
-    docstrings read as running text); `about` is ABOUT.md, whitespace
-    collapsed.
+    `source` is src/NN_name/NN_name.py as written (with part="stretch",
+    src/NN_name/NN_name_stretch.py, the optional notebook); `notebook` is
+    the same with comment markers dropped and whitespace collapsed
+    (markdown and docstrings read as running text); `about` is ABOUT.md,
+    whitespace collapsed.
     """
 
-    def __init__(self, slug: str):
-        self.slug = slug
+    def __init__(self, slug: str, part: str | None = None):
+        self.slug = slug if part is None else f"{slug}_{part}"
         folder = ROOT / "src" / slug
-        self.source = (folder / f"{slug}.py").read_text(encoding="utf-8")
+        self.source = (folder / f"{self.slug}.py").read_text(
+            encoding="utf-8")
         self.notebook = _flatten(self.source)
         self.about = " ".join(
             (folder / "ABOUT.md").read_text(encoding="utf-8").split())

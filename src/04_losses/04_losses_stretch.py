@@ -4,14 +4,13 @@
 # **Optional** · its own assignment, 100 points · Time 4-6 hours ·
 # Prerequisite: the finished core notebook, `04_losses.ipynb`
 #
-# The core notebook built three losses with their default settings. This
-# one builds what a project reaches for next: the other losses of
-# `torch.nn`, the settings that make cross-entropy practical (class
-# weights, ignored targets, label smoothing, probability targets), the
-# gradients of the losses, weights for imbalanced classes, and
-# calibration. Every function has PyTorch's name, argument order and
-# defaults, so the package tests use PyTorch as the oracle and you can
-# move to `torch.nn.functional` without relearning anything.
+# The core built three losses with their defaults. This notebook builds
+# what a project reaches for next: more of `torch.nn`'s losses, the
+# settings that make cross-entropy practical (class weights, ignored
+# targets, label smoothing, probability targets), gradients, weights for
+# imbalanced classes, and calibration. Every function has PyTorch's name,
+# argument order and defaults, so PyTorch is the tests' oracle and
+# nothing needs relearning later.
 #
 # | Section | You write | Points |
 # |---|---|---|
@@ -28,15 +27,12 @@
 # | S11 Calibration | `calibration_bins`, `expected_calibration_error` | 8 |
 # | S12 Cross-entropy in under 2 MB | `cross_entropy_blocked` | 7 |
 #
-# Every section stands on its own, except that S7 and S9 use S5's
-# functions; stop after any of them. As in the core, each function starts with given
-# check lines that turn its inputs into NumPy arrays or raise a one-line
-# error, and you write the computation below them. The classes
-# (`L1Loss`, `HuberLoss`, `NLLLoss`, ...) are given and call your
-# functions. Once you export this notebook,
-# `tinytorch.nn.functional.cross_entropy` and `tinytorch.nn.CrossEntropyLoss`
-# are the full versions from here, and `from tinytorch.nn import HuberLoss`
-# works.
+# Sections stand alone (S7 and S9 use S5's functions): stop after any.
+# As in the core, each function starts with given check lines that hand
+# you checked NumPy arrays, and you write the computation below them; the
+# classes (`L1Loss`, `HuberLoss`, ...) are given. Once exported,
+# `tinytorch.nn` and `tinytorch.nn.functional` serve the versions from
+# here, e.g. `from tinytorch.nn import HuberLoss`.
 
 # %% nbgrader={"grade": false, "grade_id": "losses-stretch-imports", "locked": true, "points": 0, "schema_version": 3, "solution": false, "task": false}
 #| default_exp core.losses_stretch
@@ -173,6 +169,8 @@ def huber_loss(predictions, targets, *, reduction="mean", delta=1.0):
     HINTS:
         - np.where(condition, a, b) picks from a where the condition
           holds and from b elsewhere.
+
+    NOTE: PyTorch's huber_loss also takes an elementwise `weight`.
     """
     reduction = checks.reduction("huber_loss", reduction)
     delta = checks.number("huber_loss", "delta", delta, 0.0, low_open=True,
@@ -256,20 +254,18 @@ test_unit_huber()
 # %% [markdown]
 # ## S3: `nll_loss`, class weights and `ignore_index`
 #
-# `nll_loss` is the second half of cross-entropy: it takes
-# **log-probabilities** (the output of `log_softmax`) and charges each
-# row minus the log-probability of its target, times a class weight,
-# $\ell_i = -w_{t_i} \log p_{i, t_i}$. Cross-entropy is `log_softmax`
-# followed by `nll_loss`. Two settings make it practical:
+# `nll_loss` is the second half of cross-entropy (`log_softmax`, then
+# `nll_loss`): it takes **log-probabilities** and charges each row minus
+# its target's log-probability, times a class weight,
+# $\ell_i = -w_{t_i} \log p_{i, t_i}$.
 #
-# - **`weight`**, one number per class, scales each row's loss by the
-#   weight of its target class, so a rare class cannot be ignored (S10
-#   computes such weights). With weights, `'mean'` divides by the **total
-#   weight of the rows**, $\sum_i w_{t_i}$, not by $N$: a weighted average,
-#   which multiplying every weight by one number does not change.
+# - **`weight`**, one number per class, scales each row by its target
+#   class's weight, so a rare class cannot be ignored (S10 computes such
+#   weights). `'mean'` then divides by the **total weight of the rows**,
+#   $\sum_i w_{t_i}$, not by $N$: a weighted average.
 # - **`ignore_index`** (default -100) marks targets to skip, such as the
-#   padding after a short sentence. An ignored row adds 0 to the sum and
-#   0 to the divisor, exactly as if it had been dropped.
+#   padding after a short sentence: an ignored row adds 0 to the sum and
+#   0 to the divisor, as if it had been dropped.
 #
 # For the probabilities `[[0.5, 0.5], [0.25, 0.75], [0.9, 0.1]]`, targets
 # `[0, 1, -100]` and `weight=[1, 3]`, the rows cost
@@ -277,12 +273,11 @@ test_unit_huber()
 # the sum is about 1.5562 and the kept weight $1 + 3 = 4$, so `'mean'`
 # gives about 0.3890.
 #
-# If every target is ignored (or every kept one has weight 0), `'mean'` has
-# nothing to divide by: PyTorch returns NaN, and here the given check
-# raises a `ValueError` before your code runs. The same check lets scores
-# of shape `(N, C, d1, ...)` in, e.g. one class per pixel, and hands you
-# rows: `lp` of shape `(M, C)` and targets `y` of shape `(M,)`, with
-# `shape = (N, d1, ...)` for the `'none'` output.
+# If every target is ignored, `'mean'` has nothing to divide by: PyTorch
+# returns NaN; here the given check raises a `ValueError`. The check also
+# takes scores `(N, C, d1, ...)` (one class per pixel, say) and hands you
+# rows: `lp` `(M, C)`, targets `y` `(M,)`, and `shape = (N, d1, ...)` for
+# the `'none'` output.
 
 # %% nbgrader={"grade": false, "grade_id": "losses-stretch-nll", "locked": false, "points": 0, "schema_version": 3, "solution": true, "task": false}
 #| export
@@ -355,7 +350,7 @@ def test_unit_nll_loss():
     lp = Tensor(np.log([[0.5, 0.5], [0.25, 0.75], [0.9, 0.1]]))
     want = -(np.log(0.5) + np.log(0.75) + np.log(0.9)) / 3
     check(nll_loss, lp, Tensor([0, 1, 0]), want=want)
-    print("✅ picks -log p of each target and averages: 0.4243")
+    print("✅ picks -log p of each target and averages: 0.3621")
 
     w = Tensor([1.0, 3.0])
     check(nll_loss, lp, Tensor([0, 1, -100]), w, reduction="none",
@@ -1416,14 +1411,13 @@ class InfoNCELoss(Loss):
 # the term $\log \max(p, \varepsilon)$ is flat and contributes 0
 # (likewise for $1 - p$).
 #
-# A backward function follows the registry's rule (see the core):
+# A backward follows the registry's rule (see the core):
 # `backward(grad, *inputs, **settings)` returns one gradient per input,
-# shaped like it, or None for an input without one (settings such as
-# `weight` are passed by name); `grad` is the gradient arriving from after
-# the loss (one number, or one per element for `'none'`), which multiplies
-# yours. The given lines register your
-# functions, and the test compares them with finite differences through
-# `tinytorch.testing.check_gradients`.
+# shaped like it, or None; settings such as `weight` come by name, and
+# `grad` (one number, or one per element for `'none'`) is the gradient
+# arriving from after the loss, which multiplies yours. Given lines
+# register your functions; the test compares them with finite
+# differences (`tinytorch.testing.check_gradients`).
 
 # %% nbgrader={"grade": false, "grade_id": "losses-stretch-gradients", "locked": false, "points": 0, "schema_version": 3, "solution": true, "task": false}
 #| export
@@ -1468,7 +1462,7 @@ def binary_cross_entropy_backward(grad, predictions, targets, weight=None,
         ...     np.float32(1), Tensor([0.05, 0.0]), Tensor([1.0, 1.0]),
         ...     reduction="sum")
         >>> print(np.round(d, 4))
-        [-20.  -0.]
+        [-20.   0.]
 
     TODO: return (d_p, None), the derivative of the clamped loss.
 
@@ -1795,9 +1789,9 @@ test_unit_class_weights()
 # ## S11: calibration
 #
 # A classifier is **calibrated** when its confidence means what it says:
-# of the predictions made with confidence 0.8, about 80% are right.
-# Networks trained with cross-entropy are often **overconfident**
-# (Guo et al., 2017).
+# of its predictions made with confidence 0.8, about 80% are right.
+# Networks trained with cross-entropy are often overconfident (Guo et
+# al., 2017).
 #
 # **Expected calibration error.** Sort the predictions into $B$ bins by
 # confidence (the largest probability of each row). Bin $b$ holds $n_b$
@@ -2140,23 +2134,13 @@ test_unit_cross_entropy_blocked()
 # %% [markdown]
 # ## Summary
 #
-# - `l1_loss`, `huber_loss` and `smooth_l1_loss` for regression with
-#   outliers; `kl_div` for matching distributions (`'batchmean'` is the KL
-#   per sample).
-# - `nll_loss` and the full `cross_entropy`: class weights with the
-#   weighted mean, ignored targets that count as dropped, label smoothing,
-#   probability targets and `(N, C, d1, ...)` scores.
-# - `binary_cross_entropy_with_logits`, exact where a float32 sigmoid
-#   rounds, with `pos_weight`; the focal loss on top of it; triplet and
-#   InfoNCE losses for embeddings.
-# - Gradients of MSE and BCE, checked against finite differences: 1.9
-#   against 20 for a confident mistake.
-# - `class_weights` for imbalanced data; calibration with ECE, temperature
-#   scaling and a reliability diagram; and a cross-entropy that needs a
-#   block of memory, not a matrix.
-#
-# Export this notebook like the core one; then `tinytorch.nn` and
-# `tinytorch.nn.functional` hold every loss here, under PyTorch's names.
+# You built `l1_loss`, `huber_loss`, `smooth_l1_loss`, `nll_loss`,
+# `kl_div`, the focal, triplet and InfoNCE losses, the full
+# `cross_entropy` (weighted mean, ignored targets, label smoothing,
+# probability targets, `(N, C, d1, ...)`), a binary cross-entropy from
+# logits that stays exact where a float32 sigmoid rounds, the gradients
+# behind "1.9 against 20", class weights, calibration, and a cross-entropy
+# that needs a block of memory instead of a matrix.
 #
 # **Check your understanding.**
 #
@@ -2175,6 +2159,5 @@ test_unit_cross_entropy_blocked()
 # 2. Nothing: the weighted mean divides by the total weight, which is 10
 #    times larger too. Only the ratios between the weights matter.
 # 3. Dividing a row of logits by the same $T > 0$ keeps their order, so
-#    the largest logit, the predicted class, stays the same; only the
-#    confidence changes.
+#    the predicted class stays the same; only the confidence changes.
 # </details>
