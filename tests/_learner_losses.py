@@ -16,6 +16,7 @@ are in tests/_learner_stretch.py).
 
 from __future__ import annotations
 
+import contextlib
 import textwrap
 from dataclasses import dataclass
 
@@ -283,6 +284,21 @@ def learner_sources(variants=(), part: str | None = None):
     return out
 
 
+@contextlib.contextmanager
+def _own_registry():
+    """Cells call gradients.register(...) with the functions they define
+    (the stretch notebook even re-registers the package's mse_loss): give
+    the registry back as it was, so other tests see the package's pairs."""
+    from tinytorch.core import gradients
+
+    saved = gradients.registered()
+    try:
+        yield
+    finally:
+        gradients._REGISTRY.clear()
+        gradients._REGISTRY.update(saved)
+
+
 def _namespace(part: str | None) -> dict:
     # the functions the cells define are named learner.<name> (or
     # learner_stretch.<name>) in the gradient registry, apart from the
@@ -299,6 +315,12 @@ def run_tests(variants=(), only: str | None = None,
     """
     namespace = _namespace(part)
     results = {}
+    with _own_registry():
+        _run_tests(namespace, results, variants, only, part)
+    return results
+
+
+def _run_tests(namespace, results, variants, only, part):
     for gid, source in learner_sources(variants, part):
         is_test = "-test-" in gid
         if not is_test and "#| export" not in source and \
@@ -315,14 +337,14 @@ def run_tests(variants=(), only: str | None = None,
         else:
             if is_test:
                 results[gid] = ""
-    return results
 
 
 def run_cells(demo_ids, variants=(), part: str | None = None) -> dict:
     """Run the package cells and then the demo cells `demo_ids`, in order;
     return the namespace (plots go to matplotlib's current backend)."""
     namespace = _namespace(part)
-    for gid, source in learner_sources(variants, part):
-        if "#| export" in source or gid in demo_ids:
-            exec(compile(source, gid, "exec"), namespace)
+    with _own_registry():
+        for gid, source in learner_sources(variants, part):
+            if "#| export" in source or gid in demo_ids:
+                exec(compile(source, gid, "exec"), namespace)
     return namespace
