@@ -475,6 +475,10 @@ def cross_entropy(logits, targets, weight=None, *, ignore_index=-100,
         - (M, C) @ (C,) gives the weighted sum of every row, shape (M,).
         - Only add the smoothing term when e > 0: a masked (-inf) logit
           times a weight would give NaN otherwise.
+
+    NOTE: PyTorch returns NaN for 'mean' with nothing to average, and inf
+    or NaN for a -inf logit that every class's term needs (probability
+    targets, smoothing); here the checks raise a ValueError.
     """
     if checks.core_handles_cross_entropy(logits, targets, weight,
                                          ignore_index, label_smoothing):
@@ -1538,63 +1542,6 @@ gradients.register(binary_cross_entropy, binary_cross_entropy_backward)
 gradients.register(binary_cross_entropy_with_logits,
                    binary_cross_entropy_with_logits_backward)
 
-# %% [markdown]
-# The gradient of the full `cross_entropy` is given: the core's
-# "softmax minus one-hot", generalised. For row $i$ let $a_i$ be the
-# target mass per class (for class indices
-# $(1 - \varepsilon) w_{t_i}\,\mathrm{onehot}(t_i) + \varepsilon w / C$;
-# for probabilities $w \odot y'_i$; zero in ignored rows); then
-# $\partial \ell_i / \partial z_i = \mathrm{softmax}(z_i) \sum_c a_{ic} - a_i$.
-# Registering it keeps `gradients.grad` working for
-# `tinytorch.nn.functional.cross_entropy` once it is this version.
-
-# %% nbgrader={"grade": false, "grade_id": "losses-stretch-ce-backward", "locked": true, "points": 0, "schema_version": 3, "solution": false, "task": false}
-#| export
-def cross_entropy_backward(grad, logits, targets, weight=None, *,
-                           ignore_index=-100, reduction="mean",
-                           label_smoothing=0.0):
-    """Gradients of the full `cross_entropy`: (d logits, None).
-
-    d loss_i / d z_i = softmax(z_i) * sum_c a_ic - a_i, with a_i the
-    (weighted, smoothed) target mass of row i; times `grad`, divided by
-    the 'mean' divisor of the loss.
-    """
-    if checks.core_handles_cross_entropy(logits, targets, weight,
-                                         ignore_index, label_smoothing):
-        return core.cross_entropy_backward(grad, logits, targets,
-                                           ignore_index=ignore_index,
-                                           reduction=reduction)
-    name = "cross_entropy"
-    reduction = checks.reduction(name, reduction)
-    e = checks.number(name, "label_smoothing", label_smoothing, 0.0, 1.0)
-    z, y, shape = checks.class_scores(name, logits, targets, ignore_index,
-                                      probabilities=True, label_smoothing=e)
-    c = z.shape[1]
-    w = checks.class_weight(name, weight, c, z.dtype)
-    checks.kept_targets(name, z, y, w, ignore_index, reduction)
-    g = checks.upstream("cross_entropy_backward", grad, reduction, shape,
-                        z.dtype)
-    if y.ndim == 2:
-        a = w * ((1 - e) * y + e / c)
-        divisor = len(y)
-    else:
-        keep = y != ignore_index
-        safe = np.where(keep, y, 0)
-        a = np.zeros_like(z)
-        a += e / c * w
-        a[np.arange(len(y)), safe] += (1 - e) * w[safe]
-        a[~keep] = 0
-        divisor = w[safe][keep].sum()
-    d = np.exp(log_softmax(from_numpy(z), dim=1).data)
-    d = d * a.sum(axis=1, keepdims=True) - a
-    d *= g.reshape(-1, 1) if g.ndim else g
-    if reduction == "mean":
-        d /= divisor
-    return np.moveaxis(d.reshape(shape + (c,)), -1, 1), None
-
-
-gradients.register(cross_entropy, cross_entropy_backward)
-
 # %% nbgrader={"grade": true, "grade_id": "losses-stretch-test-gradients", "locked": true, "points": 12, "schema_version": 3, "solution": false, "task": false}
 from tinytorch.testing import check_gradients
 
@@ -1652,6 +1599,63 @@ def test_unit_gradients():
 
 
 test_unit_gradients()
+
+# %% [markdown]
+# The gradient of the full `cross_entropy` is given: the core's
+# "softmax minus one-hot", generalised. For row $i$ let $a_i$ be the
+# target mass per class (for class indices
+# $(1 - \varepsilon) w_{t_i}\,\mathrm{onehot}(t_i) + \varepsilon w / C$;
+# for probabilities $w \odot y'_i$; zero in ignored rows); then
+# $\partial \ell_i / \partial z_i = \mathrm{softmax}(z_i) \sum_c a_{ic} - a_i$.
+# Registering it keeps `gradients.grad` working for
+# `tinytorch.nn.functional.cross_entropy` once it is this version.
+
+# %% nbgrader={"grade": false, "grade_id": "losses-stretch-ce-backward", "locked": true, "points": 0, "schema_version": 3, "solution": false, "task": false}
+#| export
+def cross_entropy_backward(grad, logits, targets, weight=None, *,
+                           ignore_index=-100, reduction="mean",
+                           label_smoothing=0.0):
+    """Gradients of the full `cross_entropy`: (d logits, None).
+
+    d loss_i / d z_i = softmax(z_i) * sum_c a_ic - a_i, with a_i the
+    (weighted, smoothed) target mass of row i; times `grad`, divided by
+    the 'mean' divisor of the loss.
+    """
+    if checks.core_handles_cross_entropy(logits, targets, weight,
+                                         ignore_index, label_smoothing):
+        return core.cross_entropy_backward(grad, logits, targets,
+                                           ignore_index=ignore_index,
+                                           reduction=reduction)
+    name = "cross_entropy"
+    reduction = checks.reduction(name, reduction)
+    e = checks.number(name, "label_smoothing", label_smoothing, 0.0, 1.0)
+    z, y, shape = checks.class_scores(name, logits, targets, ignore_index,
+                                      probabilities=True, label_smoothing=e)
+    c = z.shape[1]
+    w = checks.class_weight(name, weight, c, z.dtype)
+    checks.kept_targets(name, z, y, w, ignore_index, reduction)
+    g = checks.upstream("cross_entropy_backward", grad, reduction, shape,
+                        z.dtype)
+    if y.ndim == 2:
+        a = w * ((1 - e) * y + e / c)
+        divisor = len(y)
+    else:
+        keep = y != ignore_index
+        safe = np.where(keep, y, 0)
+        a = np.zeros_like(z)
+        a += e / c * w
+        a[np.arange(len(y)), safe] += (1 - e) * w[safe]
+        a[~keep] = 0
+        divisor = w[safe][keep].sum()
+    d = np.exp(log_softmax(from_numpy(z), dim=1).data)
+    d = d * a.sum(axis=1, keepdims=True) - a
+    d *= g.reshape(-1, 1) if g.ndim else g
+    if reduction == "mean":
+        d /= divisor
+    return np.moveaxis(d.reshape(shape + (c,)), -1, 1), None
+
+
+gradients.register(cross_entropy, cross_entropy_backward)
 
 # %% [markdown]
 # **The textbook chapter's comparison, measured.** Target 1, prediction
@@ -1900,6 +1904,40 @@ def expected_calibration_error(probs, targets, n_bins=15):
     return float(np.sum(counts / len(t) * np.abs(accuracy - confidence)))
     ### END SOLUTION
 
+# %% nbgrader={"grade": true, "grade_id": "losses-stretch-test-calibration", "locked": true, "points": 8, "schema_version": 3, "solution": false, "task": false}
+def test_unit_calibration():
+    """🔬 Unit Test: calibration_bins and expected_calibration_error"""
+    print("🔬 Unit Test: calibration...")
+    counts, acc, conf = calibration_bins(np.array([0.9, 0.8, 0.4, 0.6]),
+                                         np.array([1.0, 0.0, 1.0, 1.0]), 2)
+    assert counts.tolist() == [1.0, 3.0], f"bin counts: {counts}"
+    assert np.allclose(acc, [1.0, 2 / 3]) and np.allclose(
+        conf, [0.4, 2.3 / 3]), f"accuracy {acc}, confidence {conf}"
+    print("✅ bins of [0.9, 0.8, 0.4, 0.6]: counts [1, 3], accuracy "
+          "[1, 0.667]")
+    edge, _, _ = calibration_bins(np.array([0.0, 0.5, 1.0]), np.ones(3), 2)
+    assert edge.tolist() == [2.0, 1.0], (
+        f"0 and the edge 0.5 go to the lower bin, 1.0 to the top: {edge}")
+    empty, acc, _ = calibration_bins(np.array([0.95]), np.array([1.0]), 4)
+    assert empty.tolist() == [0, 0, 0, 1] and acc[0] == 0.0, (
+        f"empty bins count 0 with accuracy 0: {empty}, {acc}")
+    print("✅ an edge value goes to the lower bin; empty bins hold 0")
+    probs = Tensor([[0.9, 0.05, 0.05], [0.1, 0.8, 0.1], [0.4, 0.35, 0.25],
+                    [0.2, 0.6, 0.2]])
+    ece = expected_calibration_error(probs, Tensor([0, 0, 0, 1]), n_bins=2)
+    assert isinstance(ece, float) and abs(ece - 0.225) < 1e-6, (
+        f"the worked example gives the float 0.225, got {ece!r}")
+    print("✅ ECE of the worked example: 0.225")
+    ### BEGIN HIDDEN TESTS
+    sure = Tensor(np.eye(3)[[0, 1, 2, 0]])
+    assert expected_calibration_error(sure, Tensor([0, 1, 2, 0])) == 0.0
+    assert expected_calibration_error(sure, Tensor([1, 2, 0, 1])) == 1.0
+    ### END HIDDEN TESTS
+    print("📈 Progress: calibration ✓")
+
+
+test_unit_calibration()
+
 # %% nbgrader={"grade": false, "grade_id": "losses-stretch-temperature", "locked": true, "points": 0, "schema_version": 3, "solution": false, "task": false}
 #| export
 def fit_temperature(logits, targets):
@@ -1945,40 +1983,6 @@ def fit_temperature(logits, targets):
             fb = nll(b)
     best = (lo + hi) / 2
     return float(np.exp(best)) if nll(best) <= nll(0.0) else 1.0
-
-# %% nbgrader={"grade": true, "grade_id": "losses-stretch-test-calibration", "locked": true, "points": 8, "schema_version": 3, "solution": false, "task": false}
-def test_unit_calibration():
-    """🔬 Unit Test: calibration_bins and expected_calibration_error"""
-    print("🔬 Unit Test: calibration...")
-    counts, acc, conf = calibration_bins(np.array([0.9, 0.8, 0.4, 0.6]),
-                                         np.array([1.0, 0.0, 1.0, 1.0]), 2)
-    assert counts.tolist() == [1.0, 3.0], f"bin counts: {counts}"
-    assert np.allclose(acc, [1.0, 2 / 3]) and np.allclose(
-        conf, [0.4, 2.3 / 3]), f"accuracy {acc}, confidence {conf}"
-    print("✅ bins of [0.9, 0.8, 0.4, 0.6]: counts [1, 3], accuracy "
-          "[1, 0.667]")
-    edge, _, _ = calibration_bins(np.array([0.0, 0.5, 1.0]), np.ones(3), 2)
-    assert edge.tolist() == [2.0, 1.0], (
-        f"0 and the edge 0.5 go to the lower bin, 1.0 to the top: {edge}")
-    empty, acc, _ = calibration_bins(np.array([0.95]), np.array([1.0]), 4)
-    assert empty.tolist() == [0, 0, 0, 1] and acc[0] == 0.0, (
-        f"empty bins count 0 with accuracy 0: {empty}, {acc}")
-    print("✅ an edge value goes to the lower bin; empty bins hold 0")
-    probs = Tensor([[0.9, 0.05, 0.05], [0.1, 0.8, 0.1], [0.4, 0.35, 0.25],
-                    [0.2, 0.6, 0.2]])
-    ece = expected_calibration_error(probs, Tensor([0, 0, 0, 1]), n_bins=2)
-    assert isinstance(ece, float) and abs(ece - 0.225) < 1e-6, (
-        f"the worked example gives the float 0.225, got {ece!r}")
-    print("✅ ECE of the worked example: 0.225")
-    ### BEGIN HIDDEN TESTS
-    sure = Tensor(np.eye(3)[[0, 1, 2, 0]])
-    assert expected_calibration_error(sure, Tensor([0, 1, 2, 0])) == 0.0
-    assert expected_calibration_error(sure, Tensor([1, 2, 0, 1])) == 1.0
-    ### END HIDDEN TESTS
-    print("📈 Progress: calibration ✓")
-
-
-test_unit_calibration()
 
 # %% [markdown]
 # ### A reliability diagram

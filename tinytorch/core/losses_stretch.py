@@ -727,7 +727,7 @@ gradients.register(binary_cross_entropy, binary_cross_entropy_backward)
 gradients.register(binary_cross_entropy_with_logits,
                    binary_cross_entropy_with_logits_backward)
 
-# %% src/04_losses/04_losses_stretch.py cell 35
+# %% src/04_losses/04_losses_stretch.py cell 36
 def cross_entropy_backward(grad, logits, targets, weight=None, *,
                            ignore_index=-100, reduction="mean",
                            label_smoothing=0.0):
@@ -880,7 +880,7 @@ def expected_calibration_error(probs, targets, n_bins=15):
                                                     n_bins)
     return float(np.sum(counts / len(t) * np.abs(accuracy - confidence)))
 
-# %% src/04_losses/04_losses_stretch.py cell 44
+# %% src/04_losses/04_losses_stretch.py cell 45
 def fit_temperature(logits, targets):
     """The temperature T > 0 that minimises the cross-entropy of logits / T.
 
