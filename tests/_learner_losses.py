@@ -7,12 +7,16 @@ the common mistakes, each with a word or phrase that the failure message
 must contain, so the test names the mistake instead of only saying that a
 number differs.
 
-`notebook_namespace(replacements)` runs the module's package cells and
-tests in-process (no Jupyter kernel), for fast checks of many variants.
+`run_tests(variants)` runs the module's package cells and tests in-process
+(no Jupyter kernel), for fast checks of many variants; `run_cells` runs the
+package cells and chosen demo cells. Both take `part="stretch"` for the
+optional stretch notebook, src/04_losses/04_losses_stretch.py (its own tables
+are in tests/_learner_stretch.py).
 """
 
 from __future__ import annotations
 
+import contextlib
 import textwrap
 from dataclasses import dataclass
 
@@ -219,58 +223,109 @@ MISTAKES = [
 ]
 
 
+# a body for a cell with several solution regions: one part per region
+NEXT_REGION = "\n#---- next solution region ----\n"
+
+
 def replace_solution(source: str, body: str) -> str:
-    """`source` with the lines between the solution markers set to `body`."""
+    """`source` with the lines between the solution markers set to `body`
+    (for a cell with several regions, one part of `body` per region,
+    separated by NEXT_REGION)."""
     from tito.core.notebooks import BEGIN_SOLUTION, END_SOLUTION
 
     lines = source.split("\n")
-    begin = next(i for i, ln in enumerate(lines)
-                 if ln.strip() == BEGIN_SOLUTION)
-    end = next(i for i, ln in enumerate(lines) if ln.strip() == END_SOLUTION)
-    indent = lines[begin][:len(lines[begin]) - len(lines[begin].lstrip())]
-    new = textwrap.indent(textwrap.dedent(body).strip("\n"), indent)
-    new = new.split("\n")
-    return "\n".join(lines[:begin] + new + lines[end + 1:])
+    start = 0
+    for part in body.split(NEXT_REGION):
+        begin = next(i for i, ln in enumerate(lines)
+                     if i >= start and ln.strip() == BEGIN_SOLUTION)
+        end = next(i for i, ln in enumerate(lines)
+                   if i > begin and ln.strip() == END_SOLUTION)
+        indent = lines[begin][:len(lines[begin]) - len(lines[begin].lstrip())]
+        new = textwrap.indent(textwrap.dedent(part).strip("\n"), indent)
+        new = new.split("\n")
+        lines = lines[:begin] + new + lines[end + 1:]
+        start = begin + len(new)
+    return "\n".join(lines)
 
 
 def _grade_id(cell) -> str:
     return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
 
 
-def instructor_cells():
-    """(grade_id, source) of every code cell of the Module 04 source."""
-    from _support import ROOT
-    from tito.core.notebooks import read_source
+def _source_module(part: str | None):
+    """The tito Module of the core source, or of its `part` ("stretch")."""
+    from _support import ROOT, stretch_module
     from tito.core.project import Module
 
-    nb = read_source(Module(ROOT, "04_losses"))
+    if part is None:
+        return Module(ROOT, "04_losses")
+    if part == "stretch":
+        return stretch_module(ROOT, "04_losses")
+    raise ValueError(f"unknown part {part!r}")
+
+
+def instructor_cells(part: str | None = None):
+    """(grade_id, source) of every code cell of the Module 04 source (or
+    of its stretch notebook, with part="stretch")."""
+    from tito.core.notebooks import read_source
+
+    nb = read_source(_source_module(part))
     return [(_grade_id(c), c.source) for c in nb.cells
             if c.cell_type == "code"]
 
 
-def learner_sources(variants=()):
+def learner_sources(variants=(), part: str | None = None):
     """Code cell sources with each variant's body in its TODO cell."""
     chosen = {v.grade_id: v for v in variants}
     out = []
-    for gid, source in instructor_cells():
+    for gid, source in instructor_cells(part):
         if gid in chosen:
             source = replace_solution(source, chosen[gid].body)
         out.append((gid, source))
     return out
 
 
-def run_tests(variants=(), only: str | None = None) -> dict[str, str]:
+@contextlib.contextmanager
+def _own_registry():
+    """Cells call gradients.register(...) with the functions they define
+    (the stretch notebook even re-registers the package's mse_loss): give
+    the registry back as it was, so other tests see the package's pairs."""
+    from tinytorch.core import gradients
+
+    saved = gradients.registered()
+    try:
+        yield
+    finally:
+        gradients._REGISTRY.clear()
+        gradients._REGISTRY.update(saved)
+
+
+def _namespace(part: str | None) -> dict:
+    # the functions the cells define are named learner.<name> (or
+    # learner_stretch.<name>) in the gradient registry, apart from the
+    # package's
+    return {"__name__": "learner" if part is None else f"learner_{part}"}
+
+
+def run_tests(variants=(), only: str | None = None,
+              part: str | None = None) -> dict[str, str]:
     """Run the package cells and the graded test cells in-process.
 
     Returns {test grade_id: "" if it passed, else the error line}. Demo
     cells (plots, timings) are skipped: they grade nothing.
     """
-    namespace: dict = {"__name__": "learner"}
+    namespace = _namespace(part)
     results = {}
-    for gid, source in learner_sources(variants):
+    with _own_registry():
+        _run_tests(namespace, results, variants, only, part)
+    return results
+
+
+def _run_tests(namespace, results, variants, only, part):
+    for gid, source in learner_sources(variants, part):
         is_test = "-test-" in gid
         if not is_test and "#| export" not in source and \
-                gid != "losses-tools":
+                not gid.endswith("-tools"):
             continue
         if is_test and only is not None and gid != only:
             continue
@@ -283,14 +338,14 @@ def run_tests(variants=(), only: str | None = None) -> dict[str, str]:
         else:
             if is_test:
                 results[gid] = ""
-    return results
 
 
-def run_cells(demo_ids, variants=()) -> dict:
+def run_cells(demo_ids, variants=(), part: str | None = None) -> dict:
     """Run the package cells and then the demo cells `demo_ids`, in order;
     return the namespace (plots go to matplotlib's current backend)."""
-    namespace: dict = {"__name__": "learner"}
-    for gid, source in learner_sources(variants):
-        if "#| export" in source or gid in demo_ids:
-            exec(compile(source, gid, "exec"), namespace)
+    namespace = _namespace(part)
+    with _own_registry():
+        for gid, source in learner_sources(variants, part):
+            if "#| export" in source or gid in demo_ids:
+                exec(compile(source, gid, "exec"), namespace)
     return namespace

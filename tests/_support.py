@@ -76,16 +76,18 @@ def _flatten(text: str) -> str:
 class Docs:
     """A module's prose: its notebook source and its ABOUT.md page.
 
-    `source` is src/NN_name/NN_name.py as written; `notebook` is the same
-    with comment markers dropped and whitespace collapsed (markdown and
-    docstrings read as running text); `about` is ABOUT.md, whitespace
-    collapsed.
+    `source` is src/NN_name/NN_name.py as written (with part="stretch",
+    src/NN_name/NN_name_stretch.py, the optional notebook); `notebook` is
+    the same with comment markers dropped and whitespace collapsed
+    (markdown and docstrings read as running text); `about` is ABOUT.md,
+    whitespace collapsed.
     """
 
-    def __init__(self, slug: str):
-        self.slug = slug
+    def __init__(self, slug: str, part: str | None = None):
+        self.slug = slug if part is None else f"{slug}_{part}"
         folder = ROOT / "src" / slug
-        self.source = (folder / f"{slug}.py").read_text(encoding="utf-8")
+        self.source = (folder / f"{self.slug}.py").read_text(
+            encoding="utf-8")
         self.notebook = _flatten(self.source)
         self.about = " ".join(
             (folder / "ABOUT.md").read_text(encoding="utf-8").split())
@@ -129,3 +131,45 @@ def peak_extra_mb(call) -> float:
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     return (peak - base) / 1e6
+
+
+# ------------------------------------------------ the stretch notebook
+# Module 04's optional part is a second notebook, src/04_losses/
+# 04_losses_stretch.py, with its own package file (tinytorch/core/
+# losses_stretch.py). Until tito handles two notebooks per module, these
+# helpers drive tito's own exporter and notebook builder with a module whose
+# `source` is the stretch file.
+
+def stretch_module(root: Path = ROOT, slug: str = "04_losses"):
+    """A tito Module whose source is src/<slug>/<slug>_stretch.py."""
+    from dataclasses import dataclass
+
+    from tito.core.project import Module
+
+    @dataclass(frozen=True)
+    class StretchModule(Module):
+        @property
+        def source(self) -> Path:
+            return self.src_dir / f"{self.slug}_stretch.py"
+
+    return StretchModule(root, slug)
+
+
+def stretch_label(module) -> str:
+    """How the package file's header names the source."""
+    return module.rel(module.source)
+
+
+def export_stretch(root: Path = ROOT, learner: bool = False,
+                   dry_run: bool = False):
+    """Export the stretch notebook (the reference, or with learner=True the
+    learner version: stubs instead of solutions) with tito's exporter;
+    returns tito's ExportResult."""
+    from tito.core.exporter import export
+    from tito.core.notebooks import instructor_notebook, learner_notebook
+
+    module = stretch_module(root)
+    nb = learner_notebook(None, instructor_notebook(module)) if learner \
+        else instructor_notebook(module)
+    return export(module, nb, stretch_label(module),
+                  "learner" if learner else "reference", dry_run=dry_run)

@@ -9,7 +9,9 @@ from tinytorch._lazy import lazy_exports
 __version__ = "0.1.0"
 
 _LOSSES = ("tinytorch.core.losses", "04_losses")
-_STRETCH = ("tinytorch.core.losses_stretch", "04_losses")
+_STRETCH = ("tinytorch.core.losses_stretch", "04_losses",
+            "the stretch notebook of Module 04_losses",
+            "modules/04_losses/04_losses_stretch.ipynb")
 
 _EXPORTS = {
     "Tensor": ("tinytorch.core.tensor", "01_tensor"),
@@ -26,6 +28,11 @@ _EXPORTS = {
     "CrossEntropyLoss": [_STRETCH, _LOSSES],
     "BinaryCrossEntropyLoss": [_STRETCH, _LOSSES],
     "BCELoss": [_STRETCH, _LOSSES],
+    # only in the stretch notebook
+    "L1Loss": _STRETCH, "HuberLoss": _STRETCH, "SmoothL1Loss": _STRETCH,
+    "NLLLoss": _STRETCH, "BCEWithLogitsLoss": _STRETCH,
+    "KLDivLoss": _STRETCH, "FocalLoss": _STRETCH,
+    "TripletMarginLoss": _STRETCH, "InfoNCELoss": _STRETCH,
     "log_softmax": ("tinytorch.core.losses", "04_losses"),
     "from_numpy": ("tinytorch.core.tensor", "01_tensor"),
 }

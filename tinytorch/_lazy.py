@@ -15,26 +15,32 @@ from __future__ import annotations
 
 import importlib
 
-Source = tuple[str, str]  # (package module, course module slug)
+# (package module, course module slug) or, for a module's second notebook,
+# (package module, slug, what it is, its notebook): e.g. "the stretch
+# notebook of Module 04_losses", "modules/04_losses/04_losses_stretch.ipynb"
+Source = tuple[str, ...]
 
 
-def _load(package: str, name: str, module_name: str, slug: str):
+def _load(package: str, name: str, module_name: str, slug: str,
+          what: str | None = None, notebook: str | None = None):
+    what = what or f"Module {slug}"
+    todo = (f"write and export {notebook}" if notebook
+            else f"run tito export --module {slug}")
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
         if exc.name != module_name:
             raise
         raise ImportError(
-            f"{package}.{name} comes from Module {slug}, which has not "
-            f"been exported yet ({module_name} is missing). Hint: run "
-            f"tito export --module {slug}"
+            f"{package}.{name} comes from {what}, which has not "
+            f"been exported yet ({module_name} is missing). Hint: {todo}"
         ) from None
     try:
         return getattr(module, name)
     except AttributeError:
         raise ImportError(
-            f"{module_name} has no {name!r}: was Module {slug} exported "
-            f"from an old notebook? Hint: run tito export --module {slug}"
+            f"{module_name} has no {name!r}: was {what} exported "
+            f"from an old notebook? Hint: {todo}"
         ) from None
 
 
@@ -53,9 +59,9 @@ def lazy_exports(package: str, table: dict[str, Source | list[Source]]):
                 f"module {package!r} has no attribute {name!r}") from None
         if isinstance(sources, tuple):
             sources = [sources]
-        for module_name, slug in sources[:-1]:
+        for source in sources[:-1]:
             try:
-                return _load(package, name, module_name, slug)
+                return _load(package, name, *source)
             except ImportError:
                 continue
         return _load(package, name, *sources[-1])

@@ -41,10 +41,22 @@ def _off_zero(*shape):
     return Tensor(v + 0.1 * np.sign(v), dtype=np.float64)
 
 
+def _f64(values):
+    return Tensor(values, dtype=np.float64)
+
+
+def _probs(shape, low=0.02, high=0.98):
+    return _f64(RNG.uniform(low, high, size=shape))
+
+
 REDUCTIONS = ("mean", "sum", "none")
 W, B = _t(3, 2), _t(2)
+STRETCH = "tinytorch.core.losses_stretch."
 
-# inputs for each forward, by name: a list of (args, settings)
+# inputs for each forward: a list of (args, settings), by the forward's
+# qualified name (module.function) or, for every forward of that name, by
+# its name; settings such as weight go by name, as the backward takes them.
+# Losses are checked under every reduction (see LOSSES).
 INPUTS = {
     "relu": [((_off_zero(3, 4),), {}), ((_off_zero(5),), {})],
     "sigmoid": [((_t(3, 4, scale=4.0),), {})],
@@ -54,25 +66,63 @@ INPUTS = {
     + [((_t(2, 3, 4),), {"dim": 1})],
     "linear": [((_t(4, 3), W, B), {}), ((_t(3), W, None), {}),
                ((_t(2, 5, 3), W, B), {})],
-    "cross_entropy": [((_logits(), Tensor([0, 2, 1, 2])),
-                       {"reduction": reduction})
-                      for reduction in REDUCTIONS],
+    "cross_entropy": [((_logits(), Tensor([0, 2, 1, 2])), {})],
+    # the stretch notebook's pairs
+    "mse_loss": [((_f64(RNG.normal(size=(3, 2))),
+                   _f64(RNG.normal(size=(3, 2)))), {})],
+    STRETCH + "cross_entropy": [
+        ((_logits(), Tensor([0, 2, 1, 2])), {}),
+        ((_logits(), Tensor([0, 2, -100, 2])),
+         {"weight": _f64([0.5, 2.0, 1.0]), "label_smoothing": 0.2}),
+        ((_logits(), Tensor([0, 2, 1, 1])), {"ignore_index": 1}),
+        ((_logits(), _f64(np.eye(3)[[0, 2, 1, 1]] * 0.8 + 0.2 / 3)),
+         {"weight": _f64([1.0, 0.5, 3.0]), "label_smoothing": 0.1}),
+        ((_f64(RNG.normal(size=(2, 3, 2, 2))),
+          Tensor([[[0, 1], [2, -100]], [[1, 1], [0, 2]]])), {}),
+    ],
+    "binary_cross_entropy": [
+        ((_probs((4, 3)), _f64(RNG.uniform(size=(4, 3)))), {}),
+        ((_probs((4, 3)), _f64(RNG.uniform(size=(4, 3)))),
+         {"weight": _f64([0.5, 2.0, 1.0])}),
+    ],
+    "binary_cross_entropy_with_logits": [
+        ((_f64(RNG.normal(scale=4.0, size=(4, 3))),
+          _f64(RNG.uniform(size=(4, 3)))), {}),
+        ((_f64(RNG.normal(scale=4.0, size=(4, 3))),
+          _f64(RNG.uniform(size=(4, 3)))),
+         {"weight": _f64(RNG.uniform(0.2, 2.0, size=(4, 1))),
+          "pos_weight": _f64([0.5, 3.0, 9.0])}),
+    ],
 }
-# what the modules register today; more may come (the stretch notebook)
+# forwards that take a reduction: their gradients are checked under each
+LOSSES = {"cross_entropy", "mse_loss", "binary_cross_entropy",
+          "binary_cross_entropy_with_logits"}
+# what the core modules register; the stretch notebook adds more
 REGISTERED = {"relu", "sigmoid", "tanh", "softmax", "gelu", "linear",
               "cross_entropy"}
 
 
+def _inputs_for(key, forward):
+    return INPUTS.get(key, INPUTS.get(forward.__name__))
+
+
 def cases():
     for key, (forward, _) in sorted(gradients.registered().items()):
-        for args, settings in INPUTS.get(forward.__name__, []):
-            yield key, forward, args, settings
+        for args, settings in _inputs_for(key, forward) or []:
+            if forward.__name__ in LOSSES:
+                for reduction in REDUCTIONS:
+                    yield (key, forward, args,
+                           dict(settings, reduction=reduction))
+            else:
+                yield key, forward, args, settings
 
 
 def test_every_registered_forward_has_inputs_here():
-    names = {f.__name__ for f, _ in gradients.registered().values()}
+    pairs = gradients.registered().items()
+    names = {f.__name__ for _, (f, _) in pairs}
     assert REGISTERED <= names, REGISTERED - names
-    assert names <= set(INPUTS), names - set(INPUTS)
+    missing = [key for key, (f, _) in pairs if not _inputs_for(key, f)]
+    assert not missing, missing
 
 
 def test_each_backward_sits_next_to_its_forward():
