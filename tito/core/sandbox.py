@@ -16,8 +16,9 @@ kernel is started by bubblewrap (`bwrap`) instead, and sees:
   the path nbgrader gave the kernel, in which the submission's files other
   than notebooks are bound read-only (the notebook on disk holds the hidden
   tests) -- all three are size-limited tmpfs, gone with the kernel;
-- its connection file at /run/tito/kernel.json and the folder of its ZMQ
-  Unix sockets;
+- /run/tito, a 1 MB tmpfs: its connection file and its ZMQ Unix sockets,
+  which tito reaches through /proc/PID/root of the sandbox (no folder of
+  the host is writable from inside);
 - nothing else: not the gradebook, not source/, release/, submitted/ or
   other students' folders, not the instructor's home, not src/, tests/,
   .git, modules/ or .tito/ of the repository.
@@ -59,7 +60,9 @@ from pathlib import Path
 from tito.core.errors import TitoError
 
 SANDBOX_UID = SANDBOX_GID = 65534  # nobody / nogroup
-CONNECTION_FILE = "/run/tito/kernel.json"
+SANDBOX_RUN = "/run/tito"  # a small tmpfs: the connection file, sockets
+CONNECTION_FILE = SANDBOX_RUN + "/kernel.json"
+SANDBOX_IPC = SANDBOX_RUN + "/kernel"  # ZMQ sockets kernel-1 ... kernel-5
 SANDBOX_HOME = "/tmp"
 OPEN_FILES = 1024  # RLIMIT_NOFILE in the sandbox (fixed)
 ENV_PASSED = ("LANG", "LANGUAGE", "TZ", "NBGRADER_EXECUTION", "MPLBACKEND",
@@ -229,6 +232,23 @@ class Sandbox:
                 ["--perms", "1777", "--size", size, "--tmpfs", "/tmp"]]
         return ops
 
+    def font_cache_mounts(self) -> list[list[str]]:
+        """Matplotlib's font list from this machine, read-only, if usable.
+
+        A fresh HOME would make matplotlib scan the fonts again in every
+        kernel (0.2 s). The list is used only when every font it names is
+        under /usr or matplotlib's own (so it holds nothing of the
+        instructor's and stays valid in the sandbox); the folder around
+        it stays writable.
+        """
+        cache = _matplotlib_cache()
+        if cache is None:
+            return []
+        folder = Path(SANDBOX_HOME) / ".cache" / "matplotlib"
+        return [["--perms", "1777", "--dir", str(folder.parent)],
+                ["--perms", "1777", "--dir", str(folder)],
+                ["--ro-bind", str(cache), str(folder / cache.name)]]
+
     def package_mounts(self) -> list[list[str]]:
         """tinytorch/ from the repository, minus the hidden files.
 
@@ -294,20 +314,22 @@ class Sandbox:
         return env
 
     def command(self, argv: list[str], cwd: Path, *,
-                connection: Path | None = None, ipc: Path | None = None,
+                connection: Path | None = None, info_fd: int | None = None,
                 parent_env: dict | None = None) -> list[str]:
         """bwrap ... -- python -I -S -c WRAPPER CONFIG argv...
 
-        With `ipc` (the folder of the kernel's ZMQ Unix sockets, writable
-        in the sandbox) the sandbox also gets a network namespace of its
-        own: no network at all, only its own loopback.
+        The sandbox has a network namespace of its own: no network, only
+        its own loopback. A kernel talks to tito over ZMQ Unix sockets in
+        SANDBOX_RUN, which tito reaches through /proc/PID/root of the
+        sandbox; bwrap writes that PID to `info_fd`.
         """
         cwd = Path(cwd)
         args = [self.bwrap, "--die-with-parent", "--new-session",
                 "--unshare-pid", "--unshare-ipc", "--unshare-uts",
-                "--unshare-cgroup-try", "--hostname", "sandbox"]
-        if ipc is not None:
-            args.append("--unshare-net")
+                "--unshare-net", "--unshare-cgroup-try",
+                "--hostname", "sandbox"]
+        if info_fd is not None:
+            args += ["--info-fd", str(info_fd)]
         if self.as_root:
             args += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID",
                      "--cap-add", "CAP_SETGID", "--cap-add", "CAP_SETPCAP"]
@@ -317,11 +339,12 @@ class Sandbox:
         args += ["--clearenv"]
         for name, value in sorted(self.env(parent_env).items()):
             args += ["--setenv", name, value]
-        mounts = self.system_mounts() + self.package_mounts()
+        mounts = self.system_mounts() + self.font_cache_mounts()
+        mounts += self.package_mounts()
+        mounts.append(["--perms", "1777", "--size", str(1 << 20),
+                       "--tmpfs", SANDBOX_RUN])
         if connection is not None:
             mounts.append(["--ro-bind", str(connection), CONNECTION_FILE])
-        if ipc is not None:
-            mounts.append(["--bind", str(ipc), str(ipc)])
         mounts += self.workdir_mounts(cwd)
         mounts += _masks(mounts, [self.root.resolve(), cwd])
         # parents before children (a stable sort keeps everything else)
@@ -377,10 +400,28 @@ def _layout(mounts: list[list[str]]) -> list[str]:
     return args
 
 
-def _short_tmp() -> str:
-    """A temporary folder whose paths fit a Unix socket (108 bytes)."""
-    tmp = tempfile.gettempdir()
-    return tmp if len(tmp) <= 40 else "/tmp"
+@functools.cache
+def _matplotlib_cache() -> Path | None:
+    """This user's newest fontlist-v*.json, if all its fonts are under
+    /usr or matplotlib's own."""
+    base = os.environ.get("MPLCONFIGDIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser(
+            "~/.cache"), "matplotlib")
+    found = sorted(Path(base).glob("fontlist-v*.json"),
+                   key=lambda p: p.stat().st_mtime)
+    if not found or found[-1].is_symlink():
+        return None
+    try:
+        data = json.loads(found[-1].read_text(encoding="utf-8"))
+        names = [f["fname"] for key in ("ttflist", "afmlist")
+                 for f in data.get(key, [])]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    # relative names are matplotlib's own fonts, in its package
+    if not names or not all(not str(n).startswith("/") or
+                            str(n).startswith("/usr/") for n in names):
+        return None
+    return found[-1]
 
 
 def _python_prefixes() -> list[Path]:
@@ -599,17 +640,15 @@ def sandbox_kernel_manager_class():
 
         async def _async_pre_start_kernel(self, **kw):
             if self.sandbox is not None and self._scratch is None:
-                # ZMQ over Unix sockets in a folder of this manager's own,
-                # so the sandbox needs no network at all
+                # ZMQ over Unix sockets inside the sandbox (it has no
+                # network); jupyter_client picks their numbers against an
+                # empty folder of ours, the kernel binds them in
+                # SANDBOX_RUN, and tito connects through /proc (below)
                 self._scratch = tempfile.TemporaryDirectory(
-                    prefix="tito-kernel-", dir=_short_tmp())
-                ipc = Path(self._scratch.name) / "ipc"
-                ipc.mkdir(mode=0o700)
-                if self.sandbox.as_root:
-                    os.chown(ipc, SANDBOX_UID, SANDBOX_GID)
+                    prefix="tito-kernel-")
                 self.transport = "ipc"
                 self.cache_ports = False
-                self.ip = str(ipc / "kernel")
+                self.ip = str(Path(self._scratch.name) / "kernel")
             return await super()._async_pre_start_kernel(**kw)
 
         async def _async_launch_kernel(self, kernel_cmd, **kw):
@@ -620,8 +659,12 @@ def sandbox_kernel_manager_class():
             self.kernel_spec.interrupt_mode = "message"
             self._stop_launch()
             scratch = Path(self._scratch.name)
+            info = dict(self.get_connection_info())
+            info.update(ip=SANDBOX_IPC, transport="ipc",
+                        key=_text(info.get("key", b"")))
             connection = scratch / "kernel.json"
-            shutil.copyfile(self.connection_file, connection)
+            connection.write_text(json.dumps(
+                {k: _text(v) for k, v in info.items()}), encoding="utf-8")
             connection.chmod(0o644)
             real = os.path.realpath(self.connection_file)
             argv = [CONNECTION_FILE if a in (real, self.connection_file)
@@ -635,10 +678,20 @@ def sandbox_kernel_manager_class():
             self._raw = tempfile.TemporaryFile(prefix="tito-kernel-out-")
             self.kernel_stream = kw.get("stdout") or self.kernel_stream
             kw["stdout"] = kw["stderr"] = self._raw
+            read_end, write_end = os.pipe()
+            kw["pass_fds"] = (write_end,)
             command = self.sandbox.command(
-                argv, cwd, connection=connection, ipc=scratch / "ipc",
+                argv, cwd, connection=connection, info_fd=write_end,
                 parent_env=parent_env)
-            await super()._async_launch_kernel(command, **kw)
+            try:
+                await super()._async_launch_kernel(command, **kw)
+            finally:
+                os.close(write_end)
+            child = _sandbox_pid(read_end)
+            if child is None:
+                raise RuntimeError("bubblewrap did not start the sandbox "
+                                   "(its message is in the log)")
+            self.ip = f"/proc/{child}/root{SANDBOX_IPC}"
             self.watch = MemoryWatch(self.provisioner.process.pid,
                                      self.sandbox.limits.memory_bytes)
 
@@ -667,6 +720,33 @@ def sandbox_kernel_manager_class():
 
     SandboxKernelManager.__module__ = __name__
     return SandboxKernelManager
+
+
+def _text(value):
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def _sandbox_pid(fd: int, wait: float = 60.0) -> int | None:
+    """The host PID of the sandbox's init, from bwrap's --info-fd."""
+    import select
+
+    data = b""
+    try:
+        while True:
+            ready, _, _ = select.select([fd], [], [], wait)
+            if not ready:
+                return None
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                break
+            data += chunk
+            try:
+                return int(json.loads(data.decode())["child-pid"])
+            except (ValueError, KeyError):
+                continue
+    finally:
+        os.close(fd)
+    return None
 
 
 def _copy_capped(raw, stream, cap: int) -> None:
