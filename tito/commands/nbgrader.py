@@ -248,6 +248,11 @@ def _init(args) -> int:
               f"to rewrite {course.show(course.config_file)}")
     for line in init_course(course, timeout, args.force):
         print(line)
+    from tito.core.sandbox import find_bwrap
+
+    if sys.platform.startswith("linux") and find_bwrap() is None:
+        print("! bubblewrap is not installed, so autograde will refuse to "
+              "run student code: sudo apt-get install -y bubblewrap")
     print(f"  next: tito nbgrader generate --module M "
           f"(course folder: {course.show(course.path)})")
     return 0

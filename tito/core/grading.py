@@ -292,7 +292,8 @@ def nbgrader_session(root: Path, course: Course, name: str):
     """Quiet, logged, with the project's `tinytorch` first on the path.
 
     Kernels inherit PYTHONPATH, so the prerequisites a notebook imports
-    (tinytorch.core.tensor, ...) come from this repository.
+    (tinytorch.core.tensor, ...) come from this repository (a sandboxed
+    kernel gets only PYTHONPATH=root; see tito.core.sandbox).
     """
     import logging
 
