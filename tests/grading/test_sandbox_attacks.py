@@ -31,6 +31,9 @@ instructor's home.
                    CPU in a child, reads its own limits
   zed    floods    prints 3 MB, writes 30 MB to its raw stdout, a 200 MB
                    file and /tmp until full
+  mel    forges    returns nothing and registers an IPython input
+                   transformer that wraps every later cell in try/except:
+                   the one attack the sandbox does not stop (strict xfail)
 
 After autograde: each attacker has exactly the grade its honest work
 earns, the honest students have full marks and untouched files, no
@@ -392,6 +395,14 @@ if BURN:
 print("PROBE " + json.dumps(found))
 """
 
+TRANSFORM = """
+def wrap(lines):
+    return (["try:\\n"] + ["    " + line for line in lines]
+            + ["\\n    pass\\nexcept BaseException:\\n    pass\\n"])
+get_ipython().input_transformers_post.append(wrap)
+print("ATTACK-RAN transformer")
+"""
+
 FLOOD = """
 import os, sys
 for _ in range(3 * 1024):
@@ -550,6 +561,7 @@ def _submissions(repo, course, home, source, release, marker, port,
             "probe", PROBE, PARENT_PID=os.getpid(), PORT=port,
             CPU_TIME=LIMITS["cpu_time"], BURN=sandboxed, **common)),
         "zed": _appended(honest, _attack("flood", FLOOD)),
+        "mel": _appended(release, _attack("transform", TRANSFORM)),
     }
     for name in HONEST:
         subs[name] = honest
@@ -582,7 +594,7 @@ def run(tmp_path_factory, listener) -> Run:
     marker = f"tito-attack-{uuid.uuid4().hex[:12]}"
     canaries = _canaries(repo, course, home, marker)
     students = ["alice", "bea", "eve", "fred", "gus", "hank", "ivan",
-                "kim", "pat", "zed", "zoe"]
+                "kim", "mel", "pat", "zed", "zoe"]
     _collect(repo, tmp_path_factory, _submissions(
         repo, course, home, source, release, marker, listener, canaries,
         students))
@@ -611,7 +623,7 @@ def test_autograde_grades_everyone_in_the_sandbox(run):
     r = run.autograde
     assert r.returncode == 0, r.stdout + r.stderr
     assert "• sandbox: bubblewrap" in r.stdout, r.stdout
-    assert "graded 11 of 11 submission(s)" in r.stdout, r.stdout
+    assert "graded 12 of 12 submission(s)" in r.stdout, r.stdout
     assert "no sandbox" not in r.stdout
 
 
@@ -641,7 +653,8 @@ def test_every_attack_actually_ran(run):
                             ("ivan", "ATTACK-RAN vandal"),
                             ("kim", "ATTACK-RAN bomb"),
                             ("pat", "PROBE {"),
-                            ("zed", "FLOOD {")):
+                            ("zed", "FLOOD {"),
+                            ("mel", "ATTACK-RAN transformer")):
         assert needle in run.text(student), (student, run.text(student)[
             :2000])
 
@@ -649,8 +662,8 @@ def test_every_attack_actually_ran(run):
 def test_no_attacker_output_leaks_solutions_tests_or_gradebook(run):
     secrets = _secret_lines(run.source, run.release)
     assert len(secrets) > 20  # the check below has something to find
-    for student in ("eve", "fred", "gus", "hank", "ivan", "kim", "pat",
-                    "zed"):
+    for student in ("eve", "fred", "gus", "hank", "ivan", "kim", "mel",
+                    "pat", "zed"):
         text = run.text(student)
         assert "SQLite format 3" not in text, student
         assert "CANARY-" not in text, student
@@ -722,6 +735,17 @@ def test_each_limit_is_set_and_enforced(run):
         "RLIMIT_FSIZE": LIMITS["disk"] << 20}
     # CPU: the busy child is stopped by SIGXCPU (or SIGKILL after it)
     assert probe["cpu burner"] in (-signal.SIGXCPU, -signal.SIGKILL), probe
+
+
+@pytest.mark.xfail(strict=True, reason="known hole, not closed: the tests "
+                   "run in the student's own process, which can change how "
+                   "it reports them (RELIABILITY.md, Grading)")
+def test_code_in_the_kernel_cannot_forge_its_score(run):
+    """mel's untouched release, plus an input transformer that swallows
+    every error, must score zero. It scores full marks today; this test
+    turns red (XPASS) the day that is fixed, to be made a plain test."""
+    assert run.scores["mel"] == {gid: 0.0 for gid in run.points}, (
+        run.scores["mel"])
 
 
 def test_fork_bomb_is_bounded_by_the_process_limit(run):
