@@ -95,7 +95,7 @@ LIMITS = (
           "CPU seconds of each process (RLIMIT_CPU); then it is killed"),
     Limit("processes", "--processes", 128, "",
           "processes and threads of the sandbox's user (RLIMIT_NPROC; a "
-          "kernel itself runs about 15 threads)"),
+          "kernel itself runs about 13 threads)"),
     Limit("output", "--output", 1024, "KB",
           "output one cell keeps (the rest is dropped, with a note; "
           "errors and stderr are kept, cut short); also the kernel's raw "
@@ -591,8 +591,9 @@ class MemoryWatch:
     """Stops a sandbox whose processes together pass the memory limit.
 
     RLIMIT_AS bounds each process; this bounds their sum (a submission
-    that forks and allocates in every child). It polls /proc ten times a
-    second and kills bwrap (the sandbox goes with it).
+    that forks and allocates in every child). It reads /proc ten times a
+    second and kills bwrap (the sandbox goes with it). bwrap is held by a
+    pidfd, so a recycled PID can never be hit; the watch ends with bwrap.
     """
 
     interval = 0.1
@@ -602,28 +603,38 @@ class MemoryWatch:
         self.limit = limit_bytes
         self.peak = 0
         self.tripped = False
+        try:
+            self._pidfd = os.pidfd_open(pid)
+        except (AttributeError, OSError):  # no pidfd: no watch
+            self._pidfd = None
+            return
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True,
                                         name=f"tito-memory-watch-{pid}")
         self._thread.start()
 
+    def _gone(self) -> bool:
+        import select
+
+        return bool(select.select([self._pidfd], [], [], 0)[0])
+
     def _run(self) -> None:
-        while not self._stop.wait(self.interval):
-            tree = _process_tree(self.pid)
-            used = resident_bytes(tree[1:])  # not bwrap itself
-            self.peak = max(self.peak, used)
-            if used > self.limit:
-                self.tripped = True
-                try:
-                    os.kill(self.pid, signal.SIGKILL)
-                except OSError:
-                    pass
-                return
-            if len(tree) == 1 and not os.path.exists(f"/proc/{self.pid}"):
-                return
+        try:
+            while not self._stop.wait(self.interval) and not self._gone():
+                used = resident_bytes(_process_tree(self.pid)[1:])
+                self.peak = max(self.peak, used)
+                if used > self.limit and not self._gone():
+                    self.tripped = True
+                    signal.pidfd_send_signal(self._pidfd, signal.SIGKILL)
+                    return
+        except OSError:
+            return
+        finally:
+            os.close(self._pidfd)
 
     def stop(self) -> None:
-        self._stop.set()
+        if self._pidfd is not None:
+            self._stop.set()
 
 
 @functools.cache
