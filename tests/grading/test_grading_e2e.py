@@ -262,7 +262,7 @@ def _gradebook_scores(course: Path, slug: str) -> dict:
 
 
 @pytest.fixture(scope="module", params=module_slugs())
-def graded(request, repo, tmp_path_factory) -> Graded:
+def graded(request, repo, tmp_path_factory, autograde_flags) -> Graded:
     slug = request.param
     assert slug in TARGETS, f"add {slug} to TARGETS in {__file__}"
     course = repo / COURSE
@@ -296,7 +296,7 @@ def graded(request, repo, tmp_path_factory) -> Graded:
     assert not (course / "submitted" / "escape").exists()
 
     autograde = tito(repo, "nbgrader", "autograde", "--module", slug,
-                     timeout=900)
+                     *autograde_flags, timeout=900)
     points = {_gid(c): float(_meta(c)["points"]) for c in release["cells"]
               if _meta(c).get("grade")}
     return Graded(slug, repo, course, source, release, points,

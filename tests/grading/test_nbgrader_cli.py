@@ -440,7 +440,8 @@ def test_report_csv_has_one_row_per_cell_and_a_total(tmp_path):
 
 
 @pytest.mark.slow
-def test_check_then_a_missing_prerequisite_is_named(course, tmp_path):
+def test_check_then_a_missing_prerequisite_is_named(course, tmp_path,
+                                                   autograde_flags):
     repo = course.parent
     for step in ("generate", "release"):
         r = tito(repo, "nbgrader", step, "--module", "02")
@@ -453,6 +454,7 @@ def test_check_then_a_missing_prerequisite_is_named(course, tmp_path):
     assert r.returncode == 0, r.stdout + r.stderr
     assert "ann: locked cell activations-test-relu was deleted" in r.stdout
     (repo / "tinytorch" / "core" / "tensor.py").unlink()
-    r = tito(repo, "nbgrader", "autograde", "--module", "02")
+    r = tito(repo, "nbgrader", "autograde", "--module", "02",
+             *autograde_flags)
     lines = _one_clear_error(r, "tinytorch/core/tensor.py does not exist")
     assert "tito export --module 01_tensor --reference" in lines[1]

@@ -5,7 +5,8 @@ Runs nbgrader on a real course folder (default assignments/, gitignored;
 Steps: init, generate, release, collect, check, autograde, feedback,
 report. Every submission is checked against the release before grading
 (grade_ids, edited or deleted locked cells, by nbgrader's checksums); a
-broken submission is reported and the others are still graded.
+broken submission is reported and the others are still graded. Student code
+runs only in a sandboxed kernel (tito.core.sandbox).
 """
 
 from __future__ import annotations
@@ -85,10 +86,13 @@ each readable one, one student at a time: locked cells are restored from
 the release, hidden tests run, scores go into the gradebook. A cell that
 runs past the timeout is interrupted and scores zero; a cell that kills
 the kernel scores zero and a fresh kernel carries on. Exit code 1 if any
-submission could not be graded (the others still are).""",
+submission could not be graded (the others still are).
+
+Every kernel runs in a sandbox (bubblewrap, Linux) with the limits below;
+where there is none, autograde refuses unless you pass --no-sandbox.""",
         ["tito nbgrader autograde --module 04",
          "tito nbgrader autograde --module 04 --student alice",
-         "tito nbgrader autograde --all --timeout 30"]),
+         "tito nbgrader autograde --all --timeout 30 --memory 4096"]),
     "feedback": (
         "HTML feedback per graded student (feedback/STUDENT/NN_name/)",
         """Write feedback/STUDENT/NN_name/NN_name.html for every graded
@@ -139,6 +143,7 @@ def add_arguments(parser) -> None:
         "--timeout", type=int, default=None, metavar="S",
         help="seconds one cell may run (default: the course's "
         "ExecutePreprocessor.timeout)")
+    _add_sandbox_arguments(steps["autograde"])
 
     p = steps["collect"]
     p.add_argument("-m", "--module", metavar="M", required=True,
@@ -156,6 +161,26 @@ def add_arguments(parser) -> None:
     p.add_argument("-o", "--output", metavar="FILE", type=Path,
                    help="write the CSV here (an existing, different file is "
                    "first saved beside it as STEM.TIMESTAMP.csv)")
+
+
+def _add_sandbox_arguments(parser) -> None:
+    from tito.core.sandbox import LIMITS
+
+    group = parser.add_argument_group(
+        "sandbox", "Student code runs in a bubblewrap sandbox (Linux):\n"
+        "it sees only its own working folder, holds no rights, has no\n"
+        "network, and nothing it starts outlives its kernel. Its limits:")
+    for limit in LIMITS:
+        unit = f" {limit.unit}" if limit.unit else ""
+        group.add_argument(
+            limit.flag, dest=limit.name, type=int, default=None,
+            metavar=limit.unit.upper() or "N",
+            help=f"{limit.what} (default {limit.default}{unit})")
+    group.add_argument(
+        "--no-sandbox", action="store_true",
+        help="run student code with your own rights, in your course "
+        "folder (only for submissions you trust; without it, autograde "
+        "refuses where there is no sandbox)")
 
 
 def run(args) -> int:
@@ -223,6 +248,11 @@ def _init(args) -> int:
               f"to rewrite {course.show(course.config_file)}")
     for line in init_course(course, timeout, args.force):
         print(line)
+    from tito.core.sandbox import find_bwrap
+
+    if sys.platform.startswith("linux") and find_bwrap() is None:
+        print("! bubblewrap is not installed, so autograde will refuse to "
+              "run student code: sudo apt-get install -y bubblewrap")
     print(f"  next: tito nbgrader generate --module M "
           f"(course folder: {course.show(course.path)})")
     return 0
@@ -453,12 +483,24 @@ def _autograde(args) -> int:
     from tito.core.grading import (autograde_student, execution_incidents,
                                    nbgrader_session, submission_score)
 
+    from tito.core.project import discover
+    from tito.core.sandbox import (Sandbox, hidden_package_files,
+                                   limits_from, require)
+
     root, course = _setup(args)
     _check_timeout(args.timeout)
+    limits = limits_from(args)
+    modules = _modules(root, args)
+    if args.no_sandbox:
+        bwrap = None
+        print(f"! {NO_SANDBOX}")
+    else:
+        bwrap = require(root, limits)
+        print(f"• sandbox: bubblewrap; per submission: {limits.describe()}")
     explicit = not args.all
     failures = []
     total = graded = 0
-    for module in _modules(root, args):
+    for module in modules:
         slug = module.slug
         release = _released(course, module, explicit)
         if release is None:
@@ -481,13 +523,17 @@ def _autograde(args) -> int:
             continue
         print(f"• {slug}: grading {len(todo)} submission(s); a kernel runs "
               "every cell", flush=True)
+        sandbox = None if bwrap is None else Sandbox(
+            bwrap, root, limits,
+            hidden=hidden_package_files(module, discover(root)))
         with nbgrader_session(root, course, f"autograde-{slug}") as log:
             for k, student in enumerate(todo, start=1):
                 print(f"  [{k}/{len(todo)}] {student} … ", end="",
                       flush=True)
                 started = time.monotonic()
                 problem = autograde_student(course, slug, student, log,
-                                            args.timeout)
+                                            args.timeout, sandbox,
+                                            limits.output_bytes)
                 seconds = time.monotonic() - started
                 if problem:
                     failures.append((slug, student, problem))
@@ -507,6 +553,8 @@ def _autograde(args) -> int:
                         hint="tito nbgrader collect --module M PATH")
     print(f"{'✓' if not failures else '!'} graded {graded} of {total} "
           f"submission(s); gradebook: {course.show(course.gradebook)}")
+    if bwrap is None:
+        print(f"! {NO_SANDBOX}")
     if failures:
         slug, student, why = failures[0]
         more = f" (+{len(failures) - 1} more above)" if len(failures) > 1 \
@@ -519,6 +567,10 @@ def _autograde(args) -> int:
             f"autograde --module {slug} --student {student}")
     print("  next: tito nbgrader feedback --module M, tito nbgrader report")
     return 0
+
+
+NO_SANDBOX = ("no sandbox (--no-sandbox): student code ran with your "
+              "rights, in your course folder")
 
 
 def _feedback(args) -> int:

@@ -292,7 +292,8 @@ def nbgrader_session(root: Path, course: Course, name: str):
     """Quiet, logged, with the project's `tinytorch` first on the path.
 
     Kernels inherit PYTHONPATH, so the prerequisites a notebook imports
-    (tinytorch.core.tensor, ...) come from this repository.
+    (tinytorch.core.tensor, ...) come from this repository (a sandboxed
+    kernel gets only PYTHONPATH=root; see tito.core.sandbox).
     """
     import logging
 
@@ -387,8 +388,15 @@ def generate_assignment(course: Course, slug: str, log: RunLog) -> None:
 
 
 def autograde_student(course: Course, slug: str, student: str,
-                      log: RunLog, timeout: int | None) -> str | None:
-    """Autograde one submission; None on success, else the reason."""
+                      log: RunLog, timeout: int | None,
+                      sandbox=None, output_limit: int | None = None
+                      ) -> str | None:
+    """Autograde one submission; None on success, else the reason.
+
+    `sandbox` (a tito.core.sandbox.Sandbox) runs every kernel in
+    bubblewrap with its limits; None runs them with tito's own rights.
+    `output_limit` bounds the bytes of output each cell keeps.
+    """
     from nbgrader.converters import Autograde
     from nbgrader.coursedir import CourseDirectory
 
@@ -403,11 +411,16 @@ def autograde_student(course: Course, slug: str, student: str,
     app.create_student = True
     resilient = resilient_execute_class()
     resilient.kernel_stream = log.stream()
-    log.write(f"===== autograde {slug} for {student}")
+    resilient.sandbox = sandbox
+    resilient.output_limit = output_limit
+    log.write(f"===== autograde {slug} for {student}"
+              f"{'' if sandbox else ' (no sandbox)'}")
     try:
         problem = _run_converter(app, log)
     finally:
         resilient.kernel_stream = None
+        resilient.sandbox = None
+        resilient.output_limit = None
     if problem is None and not course.autograded(student, slug).is_file():
         problem = "nbgrader produced no graded notebook (details in the log)"
     return problem
@@ -500,6 +513,90 @@ def overwrite_cells_class():
     return SafeOverwriteCells
 
 
+# Messages that add output to a cell (status, execute_input and
+# clear_output only change state).
+OUTPUT_MESSAGES = {"stream", "display_data", "execute_result", "error",
+                   "update_display_data", "comm_open", "comm_msg",
+                   "comm_close"}
+# Kept whatever the budget: nbgrader scores a graded cell zero when its
+# output holds an error or any stderr, and reads partial credit from an
+# execute_result; dropping one of these could change a grade.
+GRADE_BEARING = 8  # how many of them a cell keeps beyond its budget
+GRADE_BEARING_TEXT = 2048  # characters kept of each of them
+
+
+@dataclass
+class OutputBudget:
+    """How much output one cell has sent back so far."""
+
+    limit: int
+    used: int = 0
+    over: bool = False
+    kept_beyond: int = 0
+
+
+def _text_size(value) -> int:
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, dict):
+        return sum(len(str(k)) + _text_size(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return sum(_text_size(v) for v in value)
+    return 8
+
+
+def _cut(value, size: int):
+    """Strings in `value` cut to `size` characters each."""
+    if isinstance(value, str):
+        return value if len(value) <= size else \
+            value[:size] + " [... cut by tito]"
+    if isinstance(value, dict):
+        return {k: _cut(v, size) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_cut(v, size) for v in value[:64]]
+    return value
+
+
+def _within_output_limit(msg, budget: OutputBudget) -> list:
+    """The messages to record for `msg`: it, shortened, a note, or none.
+
+    Up to the budget every message is kept whole. Beyond it, plain output
+    is dropped (after one note saying so, on stdout so it never costs
+    points); errors, stderr and execute_results are still kept, cut short,
+    so the cell scores exactly what it would have scored.
+    """
+    content = msg.get("content") or {}
+    size = _text_size(content)
+    if not budget.over and budget.used + size <= budget.limit:
+        budget.used += size
+        return [msg]
+    out = []
+    kind = msg.get("msg_type")
+    room = budget.limit - budget.used
+    crossing = not budget.over and kind == "stream" and room > 0
+    if crossing:  # the stream that crosses the limit: keep what fits
+        budget.used = budget.limit
+        out.append({**msg, "content": {
+            **content, "text": str(content.get("text", ""))[:room]}})
+    if not budget.over:
+        budget.over = True
+        note = (f"[tito: this cell's output passed the limit of "
+                f"{budget.limit // 1024} KB; the rest of it was dropped]\n")
+        out.append({**msg, "msg_type": "stream",
+                    "header": {**msg.get("header", {}),
+                               "msg_type": "stream"},
+                    "content": {"name": "stdout", "text": note}})
+    bearing = kind in ("error", "execute_result") or (
+        kind == "stream" and content.get("name") == "stderr")
+    if bearing and not crossing and budget.kept_beyond < GRADE_BEARING:
+        budget.kept_beyond += 1
+        cut = _cut(content, GRADE_BEARING_TEXT)
+        if kind == "error":
+            cut["traceback"] = list(cut.get("traceback") or [])[-20:]
+        out.append({**msg, "content": cut})
+    return out
+
+
 @functools.cache
 def resilient_execute_class():
     """nbgrader's Execute preprocessor, but a kernel crash costs one cell.
@@ -524,11 +621,35 @@ def resilient_execute_class():
         max_restarts = 5
         stuck_grace = 10.0  # seconds a kernel may take to answer again
         kernel_stream = None  # where kernel stdout/stderr go (a log)
+        sandbox = None  # tito.core.sandbox.Sandbox: kernels run in it
+        output_limit = None  # bytes of output a cell may send back
 
         def preprocess(self, nb, resources=None, retry=None):
             self._tito_replay = []
             self._tito_restarts = 0
+            self._tito_output = {}
             return super().preprocess(nb, resources, retry)
+
+        def create_kernel_manager(self):
+            if self.sandbox is None:
+                return super().create_kernel_manager()
+            from tito.core.sandbox import sandbox_kernel_manager_class
+
+            self.kernel_manager_class = sandbox_kernel_manager_class()
+            km = super().create_kernel_manager()
+            km.sandbox = self.sandbox
+            return km
+
+        def process_message(self, msg, cell, cell_index):
+            if self.output_limit is None or \
+                    msg.get("msg_type") not in OUTPUT_MESSAGES:
+                return super().process_message(msg, cell, cell_index)
+            budget = self._tito_output.setdefault(
+                cell_index, OutputBudget(self.output_limit))
+            out = None
+            for kept in _within_output_limit(msg, budget):
+                out = super().process_message(kept, cell, cell_index)
+            return out
 
         async def async_start_new_kernel(self, **kwargs):
             if self.kernel_stream is not None:
@@ -545,8 +666,7 @@ def resilient_execute_class():
                 cell, resources = super().preprocess_cell(cell, resources,
                                                           index)
             except DeadKernelError:
-                self._tito_fail(cell, DEAD_KERNEL_ERROR,
-                                "the kernel died while this cell ran")
+                self._tito_fail(cell, DEAD_KERNEL_ERROR, self._tito_death())
                 self._tito_recover(index)
                 return cell, self.resources
             except CellTimeoutError:
@@ -562,6 +682,15 @@ def resilient_execute_class():
             else:
                 self._tito_replay.append(index)
             return cell, resources
+
+        def _tito_death(self):
+            why = "the kernel died while this cell ran"
+            stopped = getattr(self.km, "stopped_for_memory", None)
+            if stopped is not None and stopped():
+                why = ("the sandbox was stopped while this cell ran: its "
+                       "processes together used more than "
+                       f"{self.sandbox.limits.memory} MB of memory")
+            return why
 
         def _tito_fail(self, cell, ename, why):
             message = (f"{why}; it counts as failed (a graded cell "
