@@ -53,6 +53,7 @@ class Target:
     calls: tuple[str, ...]  # graded cells that run it: unit test first
     bug: tuple[str, str]  # a float32 bug: old text -> new text
     caught_by: tuple[str, ...]  # graded cells whose hidden tests catch it
+    module_test: str = ""  # its module test, when that is not in `calls`
 
 
 TARGETS = {
@@ -77,7 +78,7 @@ TARGETS = {
         ("    return reduce_losses(diff * diff, reduction)",
          "    return reduce_losses((diff * diff).astype(np.float32), "
          "reduction)"),
-        ("losses-test-mse",)),
+        ("losses-test-mse",), module_test="losses-test-module"),
 }
 STUDENTS = ["alice", "bob", "carl", "leo", "mallory", "olga", "sam",
             "ulrich"]
@@ -178,7 +179,7 @@ def _submissions(source: dict, release: dict, slug: str) -> dict:
     # cell before it is read-only: plain nbgrader 0.9.6 fails on that)
     mallory = fill(set(solutions) - {target})
     target_test = _target_test(source, slug)
-    deleted = {_deleted_by_mallory(source, slug), TARGETS[slug].calls[-1]}
+    deleted = {_deleted_by_mallory(source, slug), _module_test(slug)}
     for cell in mallory["cells"]:
         if _gid(cell) == target_test:
             cell["source"] = 'print("all tests pass")\n'
@@ -205,6 +206,11 @@ def _part_tests(source: dict, solution_id: str) -> list[str]:
 
 def _target_test(source: dict, slug: str) -> str:
     return TARGETS[slug].calls[0]
+
+
+def _module_test(slug: str) -> str:
+    """The module test: in `calls` (graded), or locked with no points."""
+    return TARGETS[slug].module_test or TARGETS[slug].calls[-1]
 
 
 def _calls(slug: str) -> set[str]:
@@ -440,7 +446,7 @@ def test_tampered_locked_cells_are_reported_and_undone(graded):
     out = graded.autograde.stdout
     assert (f"mallory: locked cell {target_test} was edited" in out), out
     assert (f"mallory: locked cell {deleted} was deleted" in out), out
-    module_test = TARGETS[graded.slug].calls[-1]
+    module_test = _module_test(graded.slug)
     assert (f"mallory: locked cell {module_test} was deleted" in out), out
     # the edit is undone (the real test fails on the unsolved part), the
     # deleted test is put back and graded (the part is solved: full marks)
