@@ -201,7 +201,7 @@ def test_cross_entropy_negative_target(targets, shown):
 def test_nll_one_hot_targets_are_not_class_indices():
     # CrossEntropyLoss reads targets shaped like the logits as class
     # probabilities (PyTorch's rule); NLLLoss takes class indices only
-    from tinytorch.core.losses import NLLLoss
+    from tinytorch.core.losses_stretch import NLLLoss
     msg = raises(ValueError,
                  re.escape("NLLLoss: targets must have shape (2,), one class "
                            "index per row of log_probs (2, 3), got (2, 3)."),

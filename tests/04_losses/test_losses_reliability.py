@@ -382,7 +382,7 @@ def test_fuzz_log_softmax_finite_and_normalised(x, dim):
 
 # ------------------------------------------- the stretch losses, same classes
 def _stretch_losses():
-    from tinytorch.core import losses as L
+    from tinytorch.core import losses_stretch as L
 
     n, c = 4, 3
     rng = np.random.default_rng(5)
@@ -455,7 +455,7 @@ def test_stretch_bad_input_table(name, arg, what, bad, words):
                         "BCEWithLogitsLoss"]))
 def test_fuzz_stretch_pair_losses_finite_and_match_float64(x, data, name):
     torch = pytest.importorskip("torch")
-    from tinytorch.core import losses as L
+    from tinytorch.core import losses_stretch as L
 
     if name == "BCEWithLogitsLoss":
         y = data.draw(hnp.arrays(np.float32, x.shape,

@@ -13,11 +13,13 @@ import numpy as np
 import pytest
 
 from _support import Docs, rounds_to
-from tinytorch.core import losses
+from tinytorch.core import losses_stretch
 from tinytorch.core.losses import (
-    BCEWithLogitsLoss,
     BinaryCrossEntropyLoss,
     CrossEntropyLoss,
+)
+from tinytorch.core.losses_stretch import (
+    BCEWithLogitsLoss,
     FocalLoss,
     HuberLoss,
     InfoNCELoss,
@@ -32,9 +34,10 @@ from tinytorch.core.losses import (
 )
 from tinytorch.core.tensor import Tensor
 
-DOCS = Docs("04_losses")
+DOCS = Docs("04_losses_stretch")
 SOURCE, NOTEBOOK, ABOUT, said = DOCS.source, DOCS.notebook, DOCS.about, \
     DOCS.said
+CORE = Docs("04_losses")
 
 
 def T(a, dtype=np.float64):
@@ -42,10 +45,10 @@ def T(a, dtype=np.float64):
 
 
 # ------------------------------------------------------------------ points
-def _cells():
+def _cells(source=SOURCE):
     """(grade_id, points, grade) of every code cell, from the # %% lines."""
     out = []
-    for line in SOURCE.split("\n"):
+    for line in source.split("\n"):
         if line.startswith("# %% nbgrader="):
             meta = json.loads(line[len("# %% nbgrader="):])
             out.append((meta["grade_id"], meta["points"], meta["grade"]))
@@ -53,15 +56,14 @@ def _cells():
 
 
 def test_points_core_60_stretch_40_and_the_table():
-    # "Everything above is the core module: 60 points" / "worth **40 extra
+    # "The core notebook ... is the module: 60 points" / "worth **40 extra
     #  points**" and the section table
-    said("Everything above is the core module: 60 points", ["notebook"])
+    said("The core notebook, `04_losses.ipynb`, is the module: 60 points",
+         ["notebook"])
     said("worth **40 extra points**")
-    cells = _cells()
-    core = {g: p for g, p, graded in cells
-            if graded and not g.startswith("losses-stretch-")}
-    stretch = {g: p for g, p, graded in cells
-               if graded and g.startswith("losses-stretch-")}
+    cells, core_cells = _cells(), _cells(CORE.source)
+    core = {g: p for g, p, graded in core_cells if graded}
+    stretch = {g: p for g, p, graded in cells if graded}
     assert core == {"losses-test-log-softmax": 10, "losses-test-mse": 10,
                     "losses-test-cross-entropy": 15, "losses-test-bce": 10,
                     "losses-test-module": 15}
@@ -87,17 +89,14 @@ def test_points_core_60_stretch_40_and_the_table():
         assert row and int(row.group(1)) == points, label
         assert re.search(re.escape(f"| {label} |") + r"[^|]*\| "
                          + str(points) + r" \|", ABOUT), label
-    # the stretch part comes after the whole core part
-    ids = [g for g, _, _ in cells]
-    first_stretch = min(i for i, g in enumerate(ids)
-                        if g.startswith("losses-stretch-"))
-    assert all(not g.startswith("losses-stretch-")
-               for g in ids[:first_stretch])
-    assert ids.index("losses-test-module") < first_stretch
+    # the stretch notebook holds only stretch cells, the core none
+    assert all(g.startswith("losses-stretch-") for g, _, _ in cells)
+    assert not any("-stretch-" in g for g, _, _ in core_cells)
 
 
 def test_core_summary_promises():
-    said("The core path (60 points) does not depend on it.", ["notebook"])
+    CORE.said("The core path (60 points) does not depend on it.",
+              ["notebook"])
 
 
 # ---------------------------------------------------------------------- S1
@@ -112,7 +111,7 @@ def test_l1_versus_mse_growth():
 def test_s1_brief_example():
     said("predictions [1.0, -2.0], targets [1.5, 0.0] -> [0.5, 2.0]",
          ["notebook"])
-    assert losses._l1_forward(np.array([1.0, -2.0]),
+    assert losses_stretch._l1_forward(np.array([1.0, -2.0]),
                               np.array([1.5, 0.0])).tolist() == [0.5, 2.0]
 
 
@@ -269,7 +268,7 @@ def test_pytorch_bceloss_gives_100_there():
 
 def test_clamp_gradient_is_zero_there():
     said("the clamp is flat, so its gradient is 0", ["notebook"])
-    got = losses._binary_cross_entropy_backward(np.array([1.0]),
+    got = losses_stretch._binary_cross_entropy_backward(np.array([1.0]),
                                                 np.array([0.0]), 1e-7)
     assert got.tolist() == [0.0]
 
@@ -360,10 +359,10 @@ def test_triplet_and_info_nce_numbers():
 def test_gradient_numbers():
     said("The MSE gradient is $2 (0.05 - 1) = -1.9$, so its size is 1.9. The "
          "BCE gradient is $-1 / 0.05 = -20$: its size is 20, not \"about "
-         "19\" as the seed says, and it is about 10.5 times the MSE "
+         "19\" as the chapter says, and it is about 10.5 times the MSE "
          "gradient", ["notebook"])
-    mse = losses._mse_backward(np.array([0.05]), np.array([1.0]))[0]
-    bce = losses._binary_cross_entropy_backward(np.array([0.05]),
+    mse = losses_stretch._mse_backward(np.array([0.05]), np.array([1.0]))[0]
+    bce = losses_stretch._binary_cross_entropy_backward(np.array([0.05]),
                                                 np.array([1.0]), 1e-7)[0]
     assert mse == pytest.approx(-1.9) and bce == pytest.approx(-20.0)
     assert rounds_to(bce / mse, "10.5")
@@ -378,7 +377,7 @@ def test_gradient_numbers():
          "{math}`-1 / 0.05 = -20`: a ratio of about 10.5", ["about"])
     said("The MSE gradient never exceeds 2", ["notebook"])
     grid = np.linspace(0.0, 1.0, 1001)
-    assert np.abs(losses._mse_backward(grid, np.ones_like(grid))).max() <= 2
+    assert np.abs(losses_stretch._mse_backward(grid, np.ones_like(grid))).max() <= 2
 
 
 # --------------------------------------------------------------------- S10
@@ -415,7 +414,7 @@ def test_ece_worked_example():
          "0.6) and the bin $(0.5, 1]$ holds the other three (mean confidence "
          "about 0.7667, accuracy about 0.6667), so ECE $= \\frac14 \\cdot 0.6 "
          "+ \\frac34 \\cdot 0.1 = 0.225$", ["notebook"])
-    counts, acc, conf = losses._calibration_bins(
+    counts, acc, conf = losses_stretch._calibration_bins(
         np.array([0.9, 0.8, 0.4, 0.6]), np.array([1.0, 0.0, 1.0, 1.0]), 2)
     assert counts.tolist() == [1.0, 3.0]
     assert abs(acc[0] - conf[0]) == pytest.approx(0.6)

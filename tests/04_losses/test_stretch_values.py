@@ -9,18 +9,20 @@ import pytest
 
 from _support import peak_extra_mb
 
-from tinytorch.core import losses
+from tinytorch.core import losses, losses_stretch
 from tinytorch.core.losses import (
     BCELoss,
-    BCEWithLogitsLoss,
     BinaryCrossEntropyLoss,
     CrossEntropyLoss,
+    MSELoss,
+)
+from tinytorch.core.losses_stretch import (
+    BCEWithLogitsLoss,
     FocalLoss,
     HuberLoss,
     InfoNCELoss,
     KLDivLoss,
     L1Loss,
-    MSELoss,
     NLLLoss,
     SmoothL1Loss,
     TripletMarginLoss,
@@ -272,7 +274,7 @@ def test_blocked_none_equals_one_call():
     k = rng.integers(0, 700, size=3001)
     assert len(losses._row_blocks(3001, z[:1].nbytes)) > 5
     each = CrossEntropyLoss(reduction="none")(T(z), T(k))
-    direct = losses._smoothed_cross_entropy_forward(
+    direct = losses_stretch._smoothed_cross_entropy_forward(
         z, k, np.ones(700, np.float32), -100, 0.0)
     np.testing.assert_array_equal(each.data, direct)
     l1 = L1Loss(reduction="none")(T(z), T(z[::-1]))
@@ -312,7 +314,7 @@ def test_default_path_never_touches_stretch_code(monkeypatch):
     for name in ("_class_loss", "_broadcast_weight", "_nll_forward",
                  "_smoothed_cross_entropy_forward",
                  "_soft_cross_entropy_forward", "_elementwise_loss"):
-        monkeypatch.setattr(losses, name, forbidden)
+        monkeypatch.setattr(losses_stretch, name, forbidden)
     CrossEntropyLoss()(Tensor([[1.0, 2.0], [0.5, 0.0]]), Tensor([1, 0]))
     MSELoss()(Tensor([1.0, 2.0]), Tensor([0.0, 2.0]))
     BinaryCrossEntropyLoss()(Tensor([0.5]), Tensor([1.0]))
@@ -334,8 +336,8 @@ def test_default_path_never_touches_stretch_code(monkeypatch):
 def test_anything_beyond_the_core_goes_to_the_stretch_path(make, targets,
                                                            monkeypatch):
     calls = []
-    original = losses._class_loss
-    monkeypatch.setattr(losses, "_class_loss",
+    original = losses_stretch._class_loss
+    monkeypatch.setattr(losses_stretch, "_class_loss",
                         lambda *a, **k: calls.append(1) or original(*a, **k))
     make()(Tensor([[1.0, 2.0], [0.5, 0.0]]), Tensor(targets))
     assert calls == [1]
@@ -349,7 +351,9 @@ def test_every_loss_reduces_with_the_one_helper(monkeypatch):
         calls.append(kwargs.get("reduction", "mean"))
         return original(kernel, *arrays, **kwargs)
 
+    # the stretch notebook imports the core's one helper
     monkeypatch.setattr(losses, "_reduce", spy)
+    monkeypatch.setattr(losses_stretch, "_reduce", spy)
     x, y = Tensor([[0.5, 1.0]]), Tensor([[0.0, 1.0]])
     for make in (L1Loss, HuberLoss, SmoothL1Loss, BCEWithLogitsLoss,
                  FocalLoss, InfoNCELoss):

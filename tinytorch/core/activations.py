@@ -4,14 +4,14 @@
 # %% auto #0
 __all__ = ['ReLU', 'Sigmoid', 'Tanh', 'Softmax', 'GELU']
 
-# %% src/02_activations/02_activations.py cell 4
+# %% src/02_activations/02_activations.py activations-imports
 import math
 
 import numpy as np
 
 from tinytorch.core.tensor import Tensor
 
-# %% src/02_activations/02_activations.py cell 6
+# %% src/02_activations/02_activations.py activations-helpers
 def _float_data(x, name: str) -> np.ndarray:
     """The data of `x` as a floating-point ndarray, or a one-line TypeError.
 
@@ -55,7 +55,7 @@ def _resolve_dim(dim: int, ndim: int, name: str) -> int:
         )
     return dim % ndim
 
-# %% src/02_activations/02_activations.py cell 8
+# %% src/02_activations/02_activations.py activations-relu
 class ReLU:
     """Rectified linear unit, applied elementwise.
 
@@ -96,7 +96,7 @@ class ReLU:
     def __repr__(self) -> str:
         return "ReLU()"
 
-# %% src/02_activations/02_activations.py cell 11
+# %% src/02_activations/02_activations.py activations-sigmoid
 class Sigmoid:
     """Logistic sigmoid, applied elementwise, stable for any input size.
 
@@ -137,7 +137,7 @@ class Sigmoid:
     def __repr__(self) -> str:
         return "Sigmoid()"
 
-# %% src/02_activations/02_activations.py cell 17
+# %% src/02_activations/02_activations.py activations-tanh
 class Tanh:
     """Hyperbolic tangent, applied elementwise.
 
@@ -174,7 +174,7 @@ class Tanh:
     def __repr__(self) -> str:
         return "Tanh()"
 
-# %% src/02_activations/02_activations.py cell 20
+# %% src/02_activations/02_activations.py activations-softmax
 class Softmax:
     """Softmax along one dimension, max-shifted so it cannot overflow.
 
@@ -237,7 +237,7 @@ class Softmax:
     def __repr__(self) -> str:
         return f"Softmax(dim={self.dim})"
 
-# %% src/02_activations/02_activations.py cell 25
+# %% src/02_activations/02_activations.py activations-gelu
 class GELU:
     """Gaussian Error Linear Unit, tanh approximation, elementwise.
 

@@ -4,14 +4,14 @@
 # %% auto #0
 __all__ = ['Layer', 'Module', 'Linear', 'Sequential', 'Dropout']
 
-# %% src/03_layers/03_layers.py cell 4
+# %% src/03_layers/03_layers.py layers-imports
 import math
 
 import numpy as np
 
 from tinytorch.core.tensor import Tensor
 
-# %% src/03_layers/03_layers.py cell 6
+# %% src/03_layers/03_layers.py layers-helpers
 def _as_float_tensor(x, name: str) -> Tensor:
     """`x` as a Tensor with floating-point data, or a one-line TypeError."""
     if not isinstance(x, Tensor):
@@ -71,7 +71,7 @@ def _make_rng(rng, name: str) -> np.random.Generator:
         f"pass rng=0 for reproducible results"
     )
 
-# %% src/03_layers/03_layers.py cell 8
+# %% src/03_layers/03_layers.py layers-module
 class Module:
     """Base class of every layer: calling, parameters and train/eval mode.
 
@@ -175,7 +175,7 @@ class Module:
 
 Layer = Module  # the name older TinyTorch material uses
 
-# %% src/03_layers/03_layers.py cell 11
+# %% src/03_layers/03_layers.py layers-linear
 class Linear(Module):
     """Fully connected layer: y = x @ weight + bias.
 
@@ -265,7 +265,7 @@ class Linear(Module):
                 f"out_features={self.out_features}, "
                 f"bias={self.bias is not None}")
 
-# %% src/03_layers/03_layers.py cell 20
+# %% src/03_layers/03_layers.py layers-sequential
 class Sequential(Module):
     """A chain of layers: the output of each one is the input of the next.
 
@@ -341,7 +341,7 @@ class Sequential(Module):
         lines = [f"  ({i}): {layer!r}" for i, layer in enumerate(self.layers)]
         return "Sequential(\n" + "\n".join(lines) + "\n)"
 
-# %% src/03_layers/03_layers.py cell 23
+# %% src/03_layers/03_layers.py layers-dropout
 class Dropout(Module):
     """Inverted dropout: random zeros in training, identity in evaluation.
 

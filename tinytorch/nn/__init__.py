@@ -11,6 +11,7 @@ from tinytorch._lazy import lazy_exports
 _ACT = ("tinytorch.core.activations", "02_activations")
 _LAYERS = ("tinytorch.core.layers", "03_layers")
 _LOSSES = ("tinytorch.core.losses", "04_losses")
+_STRETCH = ("tinytorch.core.losses_stretch", "04_losses_stretch")
 
 _EXPORTS = {
     "ReLU": _ACT, "Sigmoid": _ACT, "Tanh": _ACT, "Softmax": _ACT,
@@ -19,10 +20,12 @@ _EXPORTS = {
     "Dropout": _LAYERS,
     "MSELoss": _LOSSES, "CrossEntropyLoss": _LOSSES,
     "BinaryCrossEntropyLoss": _LOSSES, "log_softmax": _LOSSES,
-    "BCELoss": _LOSSES, "NLLLoss": _LOSSES, "BCEWithLogitsLoss": _LOSSES,
-    "L1Loss": _LOSSES, "HuberLoss": _LOSSES, "SmoothL1Loss": _LOSSES,
-    "KLDivLoss": _LOSSES, "FocalLoss": _LOSSES,
-    "TripletMarginLoss": _LOSSES, "InfoNCELoss": _LOSSES,
+    "BCELoss": _LOSSES,
+    # the optional stretch notebook of Module 04
+    "NLLLoss": _STRETCH, "BCEWithLogitsLoss": _STRETCH,
+    "L1Loss": _STRETCH, "HuberLoss": _STRETCH, "SmoothL1Loss": _STRETCH,
+    "KLDivLoss": _STRETCH, "FocalLoss": _STRETCH,
+    "TripletMarginLoss": _STRETCH, "InfoNCELoss": _STRETCH,
 }
 
 __all__ = sorted(_EXPORTS)
