@@ -35,8 +35,8 @@ COMMANDS = [
 
 EPILOG = """\
 a learner's loop:
-  tito notebook --module 04_losses   # once: modules/04_losses/04_losses.ipynb (+ _stretch)
-  tito export --module 04_losses     # your notebooks -> tinytorch/core/losses.py (+ _stretch)
+  tito notebook --module 04_losses   # once: your notebooks in modules/04_losses/
+  tito export --module 04_losses     # notebooks -> tinytorch/core/losses*.py
   tito test --module 04_losses       # inline tests, then tests/04_losses
 
 --module accepts 04, losses or 04_losses (every notebook of the module), or

@@ -15,9 +15,9 @@ from tito.core.cli import add_module_args, modules_from
 
 EXAMPLES = """\
 examples:
-  tito export --module 04_losses          # both notebooks -> losses.py, losses_stretch.py
+  tito export --module 04_losses          # both notebooks -> losses*.py
   tito export --module 04_losses_stretch  # only the stretch notebook
-  tito export --all --reference           # course authors: every package file from src/
+  tito export --all --reference           # course authors: all from src/
 """
 
 

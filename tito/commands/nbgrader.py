@@ -5,9 +5,10 @@ Runs nbgrader on a real course folder (default assignments/, gitignored;
 Steps: init, generate, release, collect, check, autograde, feedback,
 report. A module's optional stretch part is its own assignment
 (04_losses_stretch): --module 04_losses acts on both, --module
-04_losses_stretch on that one. Every submission is checked against the release before grading
-(grade_ids, edited or deleted locked cells, by nbgrader's checksums); a
-broken submission is reported and the others are still graded.
+04_losses_stretch on that one. Every submission is checked against the
+release before grading (grade_ids, edited or deleted locked cells, by
+nbgrader's checksums); a broken submission is reported and the others are
+still graded.
 """
 
 from __future__ import annotations

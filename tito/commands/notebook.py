@@ -26,8 +26,8 @@ from tito.core.cli import add_module_args, modules_from
 
 EXAMPLES = """\
 examples:
-  tito notebook --module 04_losses            # create both notebooks (keeps existing ones)
-  tito notebook --module 04_losses_stretch --reset   # back up the stretch notebook, start it afresh
+  tito notebook --module 04_losses            # create both (keeps yours)
+  tito notebook --module 04_losses_stretch --reset  # only the stretch
   tito notebook --module 04 --restore         # bring back what --reset saved
   tito notebook --module 04 --restore FILE    # bring back a chosen backup
   tito notebook --module 04 --list-backups
