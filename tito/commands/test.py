@@ -10,7 +10,10 @@ the function and the line in the cell.
 Exit code 0 when every core phase ran tests and all of them passed. An
 optional part never fails a finished core: its unwritten parts count as
 "optional to do", and its failures are listed but do not change the exit
-code, unless you test that part alone (--module 04_losses_stretch).
+code, unless you test that part alone (--module 04_losses_stretch). Its
+inline tests always run; its package tests run once one of its TODOs is
+done (before that they could only test the code given around its stubs),
+or when you test it alone.
 """
 
 from __future__ import annotations
@@ -182,15 +185,42 @@ def _package_problem(part):
     return None
 
 
+def _not_started(part, module) -> str | None:
+    """Why an optional part's package tests need not run, or None.
+
+    When the learner's notebook of an optional part still holds every
+    stub, its package tests can only test the given code around the
+    stubs; they run once a TODO is done, or when the part is tested alone.
+    """
+    from tito.core.errors import TitoError
+    from tito.core.notebooks import read_cells, todo_counts
+
+    if not part.optional or module.only is not None or \
+            not part.notebook.exists():
+        return None
+    try:
+        done, total = todo_counts(read_cells(part.notebook,
+                                             part.rel(part.notebook)))
+    except TitoError:
+        return None
+    if done or not total:
+        return None
+    return f"0 of {total} TODOs done"
+
+
 def _start_package(module, parts, full=False):
     """Start one pytest run for the package tests of `parts`.
 
-    Returns (job or None, {part slug: problem}).
+    Returns (job or None, {part slug: problem}, {part slug: why not run}).
     """
     from tito.core.testing import QUICK_PROPERTIES_ENV, PytestRun
 
-    problems, files = {}, []
+    problems, skipped, files = {}, {}, []
     for part in parts:
+        why = _not_started(part, module)
+        if why:
+            skipped[part.slug] = why
+            continue
         if not module.tests_dir.is_dir() or not any(
                 module.tests_dir.rglob("test_*.py")):
             problems[part.slug] = (
@@ -207,9 +237,10 @@ def _start_package(module, parts, full=False):
             continue
         files += part.test_files
     if not files:
-        return None, problems
+        return None, problems, skipped
     targets = ", ".join(part.rel(part.package_file) for part in parts
-                        if part.slug not in problems)
+                        if part.slug not in problems
+                        and part.slug not in skipped)
     print(f"• {module.slug}: running pytest {module.rel(module.tests_dir)} "
           f"against {targets}"
           + ("" if full else " (property tests: a quarter of their "
@@ -222,19 +253,20 @@ def _start_package(module, parts, full=False):
                     ["--continue-on-collection-errors",
                      "-p", "no:nbval", "-p", "no:anyio", "-p", "no:logging"],
                     env={QUICK_PROPERTIES_ENV: "0" if full else "1"})
-    return run, problems
+    return run, problems, skipped
 
 
-def _finish_package(run, parts, problems):
+def _finish_package(run, parts, problems, skipped):
     """{part slug: PhaseResult} from the shared package run."""
     from tito.core.testing import PackageLocator, PhaseResult, tally
 
-    results = {}
+    results = {slug: PhaseResult("package", not_run=why)
+               for slug, why in skipped.items()}
     if run is not None:
         code, cases, problem = run.finish()
         locate = PackageLocator(parts)
         for part in parts:
-            if part.slug in problems:
+            if part.slug in problems or part.slug in skipped:
                 continue
             mine = {part.rel(p) for p in part.test_files}
             result = tally([c for c in cases if c.file in mine],
@@ -266,6 +298,10 @@ def _verdict(run: PartRun, alone: bool) -> tuple[bool, str]:
     """(counts toward the exit code as passed, the word for the table)."""
     if not run.part.optional or alone:
         return run.passed, "PASS" if run.passed else "FAIL"
+    if run.package.not_run:
+        failing = run.inline is not None and (run.inline.failed
+                                              or run.inline.problem)
+        return True, "optional: failing" if failing else "optional: to do"
     if run.passed:
         done = run.inline.optional if run.inline else 0
         done += run.package.optional
@@ -305,7 +341,7 @@ def test_module(module, args) -> tuple[list[PartRun], float]:
     started = time.monotonic()
     parts = list(module.parts)
     # the package tests take longest: they start first
-    pkg_run, problems = _start_package(module, parts, args.full)
+    pkg_run, problems, skipped = _start_package(module, parts, args.full)
     nb_run = chosen = None
     try:
         if not args.package_only:
@@ -326,7 +362,7 @@ def test_module(module, args) -> tuple[list[PartRun], float]:
             run.label = chosen[part.slug][1]
             run.todo = notebooks[part.slug][1]
         runs.append(run)
-    results = _finish_package(pkg_run, parts, problems)
+    results = _finish_package(pkg_run, parts, problems, skipped)
     for run in runs:
         run.package = results[run.part.slug]
     return runs, time.monotonic() - started
@@ -353,6 +389,9 @@ def run(args) -> int:
                 print(f"  inline tests:  {inline.counts()}")
                 _print_failures(inline, optional=optional)
             print(f"  package tests: {part_run.package.counts()}")
+            if part_run.package.not_run:
+                print(f"    · they run once you write a TODO, or now with "
+                      f"tito test --module {part.slug}")
             _print_failures(part_run.package, optional=optional)
             if not ok:
                 failed.append(part.slug)

@@ -56,6 +56,7 @@ class PhaseResult:
     exit_code: int = 0
     failures: list[Failure] = field(default_factory=list)
     problem: str | None = None  # a reason the phase could not run properly
+    not_run: str | None = None  # why tito did not run it (not a failure)
 
     @property
     def ok(self) -> bool:
@@ -86,6 +87,8 @@ class PhaseResult:
         self.failures = kept
 
     def counts(self) -> str:
+        if self.not_run:
+            return f"not run: {self.not_run}"
         if self.problem and not (self.passed or self.failed):
             return "did not run"
         text = f"{self.passed} passed, {self.failed} failed"
