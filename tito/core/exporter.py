@@ -51,10 +51,6 @@ class ExportResult:
     changed: bool
     text: str
 
-    @property
-    def module(self) -> Part:  # older name
-        return self.part
-
 
 @dataclass
 class PreparedCell:

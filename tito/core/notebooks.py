@@ -242,9 +242,3 @@ def parse_notebook_text(raw: str, label: str, stem: str):
                         hint=f"restore a backup with tito notebook --restore "
                         f"--module {path.stem}") from None
     return nb
-
-
-def cell_label(index: int) -> str:
-    """A cell by position, 1-based (for instructors' sources; learners
-    get tito.core.cells.place, since Jupyter shows no cell numbers)."""
-    return f"cell {index + 1}"

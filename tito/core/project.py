@@ -228,11 +228,6 @@ class Module:
     package_file = property(lambda self: self.core.package_file)
     import_name = property(lambda self: self.core.import_name)
 
-    @property
-    def build_dir(self) -> Path:
-        """Where tito keeps notebooks it builds from src (gitignored)."""
-        return self.root / ".tito" / "build" / self.slug
-
     @cached_property
     def meta(self) -> dict:
         import yaml
