@@ -39,6 +39,59 @@ def module_slugs() -> list[str]:
                   if (p / f"{p.name}.py").is_file())
 
 
+def part_slugs() -> list[str]:
+    """Every notebook of every module: `04_losses`, `04_losses_stretch`."""
+    from tito.core.project import discover
+
+    return [part.slug for module in discover(ROOT)
+            for part in module.all_parts]
+
+
+def part(slug: str):
+    """The module part (tito.core.project.Part) a notebook name names."""
+    from tito.core.project import discover
+
+    return next(p for m in discover(ROOT) for p in m.all_parts
+                if p.slug == slug)
+
+
+# ------------------------------------------- a learner's checkout or not
+
+
+def learner_exports(slugs=None) -> list[tuple[str, str]]:
+    """(package file, notebook) of each package file in this checkout that
+    was exported from a learner's notebook (read from its header)."""
+    from tito.core.exporter import provenance
+    from tito.core.project import discover
+
+    found = []
+    for module in discover(ROOT):
+        for p in module.all_parts:
+            if slugs and p.slug not in slugs:
+                continue
+            origin = provenance(p, check_fresh=False)
+            if origin.learner:
+                found.append((p.rel(p.package_file), origin.source))
+    return found
+
+
+def reference_export_missing(slugs=None) -> str | None:
+    """Why a maintainer's test cannot run here, or None.
+
+    Such a test checks the package as exported from src/ (in sync with
+    the sources, reference text in it); in a learner's checkout the
+    package files are the learner's own exports.
+    """
+    found = learner_exports(slugs)
+    if not found:
+        return None
+    pkg, notebook = found[0]
+    more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+    return (f"for maintainers: {pkg} holds the export of your notebook "
+            f"{notebook}{more}, and this test checks the reference export "
+            "of src/ (CI runs it)")
+
+
 def make_copy(dest: Path) -> Path:
     """A copy of the repository that tito and tinytorch run from."""
     ignore = shutil.ignore_patterns("__pycache__", ".pytest_cache",
@@ -84,6 +137,10 @@ class Docs:
     """
 
     def __init__(self, slug: str, part: str | None = None):
+        """`slug` names a module (`04_losses`, with `part="stretch"` for
+        its optional notebook) or a notebook (`04_losses_stretch`)."""
+        if part is None and slug.endswith("_stretch"):
+            slug, part = slug.removesuffix("_stretch"), "stretch"
         self.slug = slug if part is None else f"{slug}_{part}"
         folder = ROOT / "src" / slug
         self.source = (folder / f"{self.slug}.py").read_text(

@@ -2,12 +2,17 @@
 
 Fixtures: the repository, and throwaway copies of it for CLI tests.
 
+`@pytest.mark.maintainer`: a test of the reference export (package in sync
+with src/, reference-only text, `tito check`) skips, saying why, in a
+learner's checkout, where package files hold the learner's own exports
+(tito export writes the notebook it came from in each file's header).
+
 Hooks for learners' stubs. A learner's exported package raises
 `NotImplementedError("<grade_id>: ... not implemented yet. ...")` in every
-part not written yet (see tito.core.notebooks.stub_solutions):
+part not written yet (see tito.core.markers.stub_solutions):
 
 - a stub in an optional part (a grade_id with `-stretch-`, CONTRIBUTING.md;
-  tito.core.notebooks knows the stub format)
+  tito.core.markers knows the stub format)
   turns the test into a skip that names the part, so `tito test` passes a
   finished core; any other error, or a core stub, still fails;
 - a Hypothesis test stops at the first stub it reaches. Hypothesis would
@@ -24,8 +29,24 @@ from pathlib import Path
 
 import pytest
 
-from _support import ROOT, make_copy
-from tito.core.notebooks import is_optional_part, stub_grade_id
+from _support import ROOT, make_copy, reference_export_missing
+from tito.core.markers import is_optional_part, stub_grade_id
+
+
+@functools.cache
+def _reference_missing(slugs: tuple[str, ...]) -> str | None:
+    return reference_export_missing(slugs or None)
+
+
+def pytest_runtest_setup(item):
+    """`@pytest.mark.maintainer(*notebooks)`: a check of the reference
+    export, skipped with its reason where a package file (of those
+    notebooks; default: any) holds a learner's export."""
+    marker = item.get_closest_marker("maintainer")
+    if marker is not None:
+        reason = _reference_missing(tuple(marker.args))
+        if reason:
+            pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")

@@ -14,13 +14,14 @@ import sys
 # name, module, one-line summary (shown by `tito --help`)
 COMMANDS = [
     ("notebook", "tito.commands.notebook",
-     "create your notebook for a module (or reset/restore it, with backups)"),
+     "create your notebooks for a module (or reset/restore them, with "
+     "backups)"),
     ("export", "tito.commands.export",
-     "build the tinytorch package file from your notebook"),
+     "build the tinytorch package files from your notebooks"),
     ("test", "tito.commands.test",
      "run a module's inline notebook tests, then its package tests"),
     ("status", "tito.commands.status",
-     "show which modules are started, exported and passing"),
+     "show per notebook: TODOs done, what is exported, last test"),
     ("nbgrader", "tito.commands.nbgrader",
      "instructors: release, autograde and report with nbgrader"),
     ("check", "tito.commands.check",
@@ -34,11 +35,12 @@ COMMANDS = [
 
 EPILOG = """\
 a learner's loop:
-  tito notebook --module 04_losses   # once: creates modules/04_losses/04_losses.ipynb
-  tito export --module 04_losses     # your notebook -> tinytorch/core/losses.py
+  tito notebook --module 04_losses   # once: your notebooks in modules/04_losses/
+  tito export --module 04_losses     # notebooks -> tinytorch/core/losses*.py
   tito test --module 04_losses       # inline tests, then tests/04_losses
 
---module accepts 04, losses or 04_losses. Run `tito COMMAND --help` for more.
+--module accepts 04, losses or 04_losses (every notebook of the module), or
+04_losses_stretch (the optional notebook alone). Run `tito COMMAND --help`.
 """
 
 

@@ -9,7 +9,6 @@ the configured repository, and no solution anywhere in the book.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -65,11 +64,12 @@ def test_tito_book_builds_every_module(built_book):
     toc_links = {a["href"] for a in toc.select("nav.bd-docs-nav a[href]")}
     for module in modules:
         guide = html / "modules" / module.slug / "index.html"
-        notebook = html / "modules" / module.slug / f"{module.slug}.html"
         assert guide.is_file(), f"no guide page for {module.slug}"
-        assert notebook.is_file(), f"no notebook page for {module.slug}"
         assert f"modules/{module.slug}/index.html" in toc_links
-        assert f"modules/{module.slug}/{module.slug}.html" in toc_links
+        for part in module.all_parts:  # the core, and an optional part
+            notebook = html / "modules" / module.slug / f"{part.slug}.html"
+            assert notebook.is_file(), f"no notebook page for {part.slug}"
+            assert f"modules/{module.slug}/{part.slug}.html" in toc_links
         # the guide page is built from src/NN_name/ABOUT.md
         about = (module.src_dir / "ABOUT.md").read_text(encoding="utf-8")
         title = about.lstrip().split("\n", 1)[0].lstrip("# ").strip()
@@ -182,9 +182,12 @@ def _launch_targets(url: str, config: dict) -> tuple[str, str] | None:
 
 
 def test_launch_links_open_learner_notebooks(built_book):
+    """Each notebook page launches its own notebook; a module's guide
+    launches its notebooks (the core, and an optional stretch one)."""
     repo, html, _ = built_book
     config = _config(repo)
-    slugs = {m.slug for m in _modules(repo)}
+    notebooks = {m.slug: [p.slug for p in m.all_parts]
+                 for m in _modules(repo)}
     found: dict[str, set[str]] = {}
     wrong = []
     for page in _pages(html):
@@ -194,19 +197,22 @@ def test_launch_links_open_learner_notebooks(built_book):
                 continue
             kind, path = target
             match = re.fullmatch(r"modules/(\w+)/(\w+)\.ipynb", path)
-            if not match or match.group(1) != match.group(2) or \
-                    match.group(1) not in slugs:
+            if not match or match.group(2) not in notebooks.get(
+                    match.group(1), []):
                 wrong.append(f"{page.relative_to(html)}: {a['href']}")
                 continue
             found.setdefault(str(page.relative_to(html)), set()).add(
-                match.group(1))
+                match.group(2))
     assert not wrong, ("launch links that do not open a learner notebook "
-                       "(modules/NN_name/NN_name.ipynb):\n" + "\n".join(wrong))
-    for slug in slugs:
-        for page in (f"modules/{slug}/index.html",
-                     f"modules/{slug}/{slug}.html"):
-            assert found.get(page) == {slug}, (
-                f"{page} should launch modules/{slug}/{slug}.ipynb only; "
+                       "(modules/NN_name/NN_name[_stretch].ipynb):\n"
+                       + "\n".join(wrong))
+    assert notebooks["04_losses"] == ["04_losses", "04_losses_stretch"]
+    for slug, parts in notebooks.items():
+        assert found.get(f"modules/{slug}/index.html") == set(parts), slug
+        for part in parts:
+            page = f"modules/{slug}/{part}.html"
+            assert found.get(page) == {part}, (
+                f"{page} should launch modules/{slug}/{part}.ipynb only; "
                 f"it launches {found.get(page)}")
 
 
@@ -218,9 +224,12 @@ def test_book_carries_no_solutions(built_book):
     from tito.core.notebooks import instructor_notebook, learner_notebook
 
     repo, html, _ = built_book
-    for module in _modules(repo):
+    parts = [p for m in _modules(repo) for p in m.all_parts]
+    assert "04_losses_stretch" in [p.slug for p in parts]
+    for module in parts:
         instructor = instructor_notebook(module)
-        download = html / "_sources" / "modules" / module.slug / \
+        folder = module.module.slug
+        download = html / "_sources" / "modules" / folder / \
             f"{module.slug}.ipynb"
         assert download.is_file(), f"no downloadable notebook: {download}"
         nb = nbformat.reads(download.read_text(encoding="utf-8"),
@@ -228,7 +237,7 @@ def test_book_carries_no_solutions(built_book):
         assert [c.source for c in nb.cells] == \
             [c.source for c in learner_notebook(module).cells]
         assert leaks(instructor, nb, module.slug) == []
-        page = (html / "modules" / module.slug /
+        page = (html / "modules" / folder /
                 f"{module.slug}.html").read_text(encoding="utf-8")
         assert "NotImplementedError" in page
         for marker in ("BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS"):
@@ -310,10 +319,16 @@ def test_stage_only_writes_the_toc_and_learner_notebooks(tmp_path):
     slugs = [m.slug for m in _modules(repo)]
     assert [c["file"] for c in part["chapters"]] == \
         [f"modules/{s}/index" for s in slugs]
-    for slug in slugs:
-        nb = json.loads((stage / "modules" / slug / f"{slug}.ipynb")
-                        .read_text())
-        text = json.dumps(nb)
+    # one section per notebook: the core, then an optional part
+    assert [[s["file"] for s in c["sections"]] for c in part["chapters"]] \
+        == [[f"modules/{m.slug}/{p.slug}" for p in m.all_parts]
+            for m in _modules(repo)]
+    staged = sorted(p.relative_to(stage / "modules").as_posix()
+                    for p in (stage / "modules").rglob("*.ipynb"))
+    assert staged == sorted(f"{m.slug}/{p.slug}.ipynb" for m in _modules(repo)
+                            for p in m.all_parts)
+    for name in staged:
+        text = (stage / "modules" / name).read_text()
         assert "BEGIN SOLUTION" not in text and "NotImplementedError" in text
     # the committed tree is not touched
     assert not (repo / "modules").exists()

@@ -72,7 +72,9 @@ def _break_syntax(repo):
     cell = next(c for c in nb["cells"][2:] if "#| export" in _src(c))
     cell["source"] = _src(cell) + "\nclass (:\n"
     _write(repo, nb)
-    return "has a syntax error"
+    line = len(cell["source"].split("\n")) - 1
+    gid = cell["metadata"]["nbgrader"]["grade_id"]
+    return f"{NOTEBOOK}: {gid}, line {line} of the cell: SyntaxError: "
 
 
 def _break_import(repo):
@@ -80,7 +82,10 @@ def _break_import(repo):
     cell = next(c for c in nb["cells"] if "#| export" in _src(c))
     cell["source"] = _src(cell) + "\nraise RuntimeError('boom at import')\n"
     _write(repo, nb)
-    return "RuntimeError: boom at import"
+    line = len(cell["source"].split("\n")) - 1
+    gid = cell["metadata"]["nbgrader"]["grade_id"]
+    return (f"{NOTEBOOK}: {gid}, line {line} of the cell: RuntimeError: "
+            "boom at import")
 
 
 def _break_default_exp(repo):

@@ -40,3 +40,26 @@ def test_tito_test_sets_the_mode(repo, monkeypatch, flags, seen):
     r = tito(repo, "test", "--module", "03_layers", "--package-only", *flags)
     assert r.returncode == 0, r.stdout + r.stderr
     assert ("a quarter of their examples" in r.stdout) == (not flags)
+
+
+@pytest.mark.parametrize("given, seen", [(None, "1"), ("3", "3")])
+def test_package_tests_run_with_one_blas_thread(repo, monkeypatch, given,
+                                                seen):
+    """Beside the notebooks' kernel, the package tests use one BLAS/OpenMP
+    thread, unless the user chose a number."""
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+                 "MKL_NUM_THREADS"):
+        if given is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, given)
+    probe = repo / "tests" / "03_layers" / "test_zz_threads_probe.py"
+    probe.write_text(
+        "import os\n\n"
+        "def test_threads():\n"
+        "    for name in ('OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS',\n"
+        "                 'MKL_NUM_THREADS'):\n"
+        f"        assert os.environ.get(name) == {seen!r}, name\n",
+        encoding="utf-8")
+    r = tito(repo, "test", "--module", "03_layers", "--package-only")
+    assert r.returncode == 0, r.stdout + r.stderr

@@ -9,7 +9,8 @@ import pytest
 
 from tito.core.exporter import clean_cell, strip_briefs
 from tito.core.lint import lint_notebook
-from tito.core.notebooks import learner_notebook, stub_solutions
+from tito.core.markers import stub_solutions
+from tito.core.notebooks import learner_notebook
 
 
 def meta(gid, grade=False, solution=False, locked=True, points=0):

@@ -5,7 +5,7 @@
 __all__ = ['relu', 'relu_backward', 'sigmoid', 'sigmoid_backward', 'tanh', 'tanh_backward', 'softmax', 'softmax_backward', 'gelu',
            'gelu_backward', 'Activation', 'ReLU', 'Sigmoid', 'Tanh', 'Softmax', 'GELU']
 
-# %% src/02_activations/02_activations.py cell 4
+# %% src/02_activations/02_activations.py activations-imports
 import math
 
 import numpy as np
@@ -13,7 +13,7 @@ import numpy as np
 from tinytorch.core import checks, gradients
 from tinytorch.core.tensor import Tensor, from_numpy
 
-# %% src/02_activations/02_activations.py cell 7
+# %% src/02_activations/02_activations.py activations-relu
 def relu(x):
     """Rectified linear unit, applied elementwise.
 
@@ -48,7 +48,7 @@ def relu_backward(grad, x):
 
 gradients.register(relu, relu_backward)
 
-# %% src/02_activations/02_activations.py cell 10
+# %% src/02_activations/02_activations.py activations-sigmoid
 def sigmoid(x):
     """Logistic sigmoid, applied elementwise, stable for any input size.
 
@@ -84,7 +84,7 @@ def sigmoid_backward(grad, x):
 
 gradients.register(sigmoid, sigmoid_backward)
 
-# %% src/02_activations/02_activations.py cell 16
+# %% src/02_activations/02_activations.py activations-tanh
 def tanh(x):
     """Hyperbolic tangent, applied elementwise.
 
@@ -116,7 +116,7 @@ def tanh_backward(grad, x):
 
 gradients.register(tanh, tanh_backward)
 
-# %% src/02_activations/02_activations.py cell 19
+# %% src/02_activations/02_activations.py activations-softmax
 def softmax(x, dim=-1):
     """Softmax along one dimension, max-shifted so it cannot overflow.
 
@@ -162,7 +162,7 @@ def softmax_backward(grad, x, dim=-1):
 
 gradients.register(softmax, softmax_backward)
 
-# %% src/02_activations/02_activations.py cell 24
+# %% src/02_activations/02_activations.py activations-gelu
 def gelu(x):
     """Gaussian Error Linear Unit, tanh approximation, elementwise.
 
@@ -203,7 +203,7 @@ def gelu_backward(grad, x):
 
 gradients.register(gelu, gelu_backward)
 
-# %% src/02_activations/02_activations.py cell 27
+# %% src/02_activations/02_activations.py activations-classes
 class Activation:
     """Base of the activation classes: `act(x)` runs `act.forward(x)`."""
 

@@ -4,7 +4,7 @@
 # %% auto #0
 __all__ = ['Layer', 'Module', 'linear', 'linear_backward', 'Linear', 'Sequential', 'dropout', 'Dropout']
 
-# %% src/03_layers/03_layers.py cell 4
+# %% src/03_layers/03_layers.py layers-imports
 import math
 
 import numpy as np
@@ -12,7 +12,7 @@ import numpy as np
 from tinytorch.core import checks, gradients
 from tinytorch.core.tensor import Tensor, from_numpy
 
-# %% src/03_layers/03_layers.py cell 7
+# %% src/03_layers/03_layers.py layers-module
 class Module:
     """Base class of every layer: calling, parameters and train/eval mode.
 
@@ -116,7 +116,7 @@ class Module:
 
 Layer = Module  # the name older TinyTorch material uses
 
-# %% src/03_layers/03_layers.py cell 10
+# %% src/03_layers/03_layers.py layers-linear
 def linear(x, weight, bias=None):
     """Affine map of the last dimension: y = x @ weight + bias.
 
@@ -161,7 +161,7 @@ def linear_backward(grad, x, weight, bias=None):
 
 gradients.register(linear, linear_backward)
 
-# %% src/03_layers/03_layers.py cell 13
+# %% src/03_layers/03_layers.py layers-linear-init
 class Linear(Module):
     """Fully connected layer: `Linear(in, out)(x)` is
     `linear(x, weight, bias)`.
@@ -236,7 +236,7 @@ class Linear(Module):
                 f"out_features={self.out_features}, "
                 f"bias={self.bias is not None}")
 
-# %% src/03_layers/03_layers.py cell 21
+# %% src/03_layers/03_layers.py layers-sequential
 class Sequential(Module):
     """A chain of layers: the output of each one is the input of the next.
 
@@ -312,7 +312,7 @@ class Sequential(Module):
         lines = [f"  ({i}): {layer!r}" for i, layer in enumerate(self.layers)]
         return "Sequential(\n" + "\n".join(lines) + "\n)"
 
-# %% src/03_layers/03_layers.py cell 24
+# %% src/03_layers/03_layers.py layers-dropout
 def dropout(x, p=0.5, training=True, rng=None):
     """Inverted dropout: random zeros in training, identity otherwise.
 
@@ -352,7 +352,7 @@ def dropout(x, p=0.5, training=True, rng=None):
     out = np.where(keep, z * (1.0 / (1.0 - p)), 0.0)
     return from_numpy(out)
 
-# %% src/03_layers/03_layers.py cell 25
+# %% src/03_layers/03_layers.py layers-dropout-class
 class Dropout(Module):
     """`Dropout(p=0.5, rng=None)(x)`: see `dropout`; the identity after
     `.eval()`.

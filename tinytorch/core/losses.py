@@ -5,14 +5,14 @@
 __all__ = ['EPS', 'BCELoss', 'log_softmax', 'reduce_losses', 'mse_loss', 'cross_entropy', 'binary_cross_entropy', 'Loss',
            'MSELoss', 'CrossEntropyLoss', 'BinaryCrossEntropyLoss', 'cross_entropy_backward']
 
-# %% src/04_losses/04_losses.py cell 4
+# %% src/04_losses/04_losses.py losses-imports
 import numpy as np
 
 from tinytorch.core import checks, gradients
 from tinytorch.core.layers import Module
 from tinytorch.core.tensor import Tensor, from_numpy
 
-# %% src/04_losses/04_losses.py cell 9
+# %% src/04_losses/04_losses.py losses-log-softmax
 def log_softmax(x, dim=-1):
     """Log-probabilities along `dim`, with the log-sum-exp trick.
 
@@ -38,7 +38,7 @@ def log_softmax(x, dim=-1):
     log_sum = np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
     return from_numpy(shifted - log_sum)
 
-# %% src/04_losses/04_losses.py cell 12
+# %% src/04_losses/04_losses.py losses-reduce
 def reduce_losses(losses, reduction="mean"):
     """Apply a reduction to an array of per-element losses.
 
@@ -60,7 +60,7 @@ def reduce_losses(losses, reduction="mean"):
         return from_numpy(losses.sum())
     return from_numpy(losses)
 
-# %% src/04_losses/04_losses.py cell 15
+# %% src/04_losses/04_losses.py losses-mse
 def mse_loss(predictions, targets, *, reduction="mean"):
     """Mean squared error, for regression.
 
@@ -85,7 +85,7 @@ def mse_loss(predictions, targets, *, reduction="mean"):
     diff = p - t
     return reduce_losses(diff * diff, reduction)
 
-# %% src/04_losses/04_losses.py cell 18
+# %% src/04_losses/04_losses.py losses-cross-entropy
 def cross_entropy(logits, targets, weight=None, *, ignore_index=-100,
                   reduction="mean", label_smoothing=0.0):
     """Cross-entropy of raw logits against class indices.
@@ -118,7 +118,7 @@ def cross_entropy(logits, targets, weight=None, *, ignore_index=-100,
     np.exp(shifted, out=shifted)  # reuse the buffer: one (N, C) array
     return reduce_losses(np.log(np.sum(shifted, axis=1)) - picked, reduction)
 
-# %% src/04_losses/04_losses.py cell 23
+# %% src/04_losses/04_losses.py losses-bce
 EPS = 1e-7  # the clamp of binary cross-entropy
 
 
@@ -151,7 +151,7 @@ def binary_cross_entropy(predictions, targets, weight=None, *,
     log_not_p = np.log(np.maximum(1 - p, EPS))
     return reduce_losses(-(t * log_p + (1 - t) * log_not_p), reduction)
 
-# %% src/04_losses/04_losses.py cell 26
+# %% src/04_losses/04_losses.py losses-classes
 class Loss(Module):
     """Base of the loss classes: holds the settings given by name."""
 
@@ -208,7 +208,7 @@ class BinaryCrossEntropyLoss(Loss):
 
 BCELoss = BinaryCrossEntropyLoss
 
-# %% src/04_losses/04_losses.py cell 34
+# %% src/04_losses/04_losses.py losses-backward
 def cross_entropy_backward(grad, logits, targets, weight=None, *,
                            ignore_index=-100, reduction="mean",
                            label_smoothing=0.0):

@@ -4,12 +4,12 @@
 # %% auto #0
 __all__ = ['Tensor', 'from_numpy']
 
-# %% src/01_tensor/01_tensor.py cell 4
+# %% src/01_tensor/01_tensor.py tensor-imports
 import math
 
 import numpy as np
 
-# %% src/01_tensor/01_tensor.py cell 6
+# %% src/01_tensor/01_tensor.py tensor-input-rules
 # NumPy dtype kinds a Tensor may hold: bool, signed int, unsigned int, float.
 _REAL_KINDS = "biuf"
 
@@ -48,7 +48,7 @@ def _real_dtype(dtype):
             f"dtype=None to get float32.")
     return resolved
 
-# %% src/01_tensor/01_tensor.py cell 8
+# %% src/01_tensor/01_tensor.py tensor-class
 class Tensor:
     """An n-dimensional array of real numbers: TinyTorch's data type.
 
@@ -414,7 +414,7 @@ class Tensor:
         """`other @ self`, for an ndarray on the left."""
         return _matmul(other, self)
 
-# %% src/01_tensor/01_tensor.py cell 13
+# %% src/01_tensor/01_tensor.py tensor-plumbing
 def _wrap(array):
     """Put a freshly computed NumPy result in a Tensor (no check, no copy).
 
@@ -484,7 +484,7 @@ def _is_int(value):
     return (isinstance(value, (int, np.integer))
             and not isinstance(value, (bool, np.bool_)))
 
-# %% src/01_tensor/01_tensor.py cell 15
+# %% src/01_tensor/01_tensor.py tensor-elementwise
 def _operand(value, symbol):
     """One operand of an arithmetic operator, as NumPy will use it.
 
@@ -557,7 +557,7 @@ def _elementwise(op, left, right, symbol):
     result = _checked(f"Tensor {symbol}", op, a, b)
     return _wrap(result)
 
-# %% src/01_tensor/01_tensor.py cell 18
+# %% src/01_tensor/01_tensor.py tensor-math
 def _check_axis(x, axis, name):
     """The dimensions that `axis` names, as a tuple of ints >= 0.
 
@@ -652,7 +652,7 @@ def _reduce(x, fn, name, axis=None, keepdims=False, allow_empty=False):
     result = _checked(name, fn, x.data, axis=axes, keepdims=keepdims)
     return _wrap(result)
 
-# %% src/01_tensor/01_tensor.py cell 21
+# %% src/01_tensor/01_tensor.py tensor-shape-ops
 class _TensorIndexError(IndexError, ValueError):
     """A bad tensor index: an IndexError that is also a ValueError."""
 
@@ -793,7 +793,7 @@ def _getitem(x, index):
             f"or integer Tensors.") from None
     return _wrap(result)
 
-# %% src/01_tensor/01_tensor.py cell 24
+# %% src/01_tensor/01_tensor.py tensor-matmul
 def _matmul(left, right):
     """Matrix product of two operands with NumPy's `matmul` rules.
 

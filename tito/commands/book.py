@@ -2,8 +2,9 @@
 
 Stages book/ (config, contents, hand-written pages) together with every
 module's guide (src/NN_name/ABOUT.md, with launch links added) and a freshly
-built learner notebook (solutions removed) under book/_build/source/, then
-runs Jupyter Book with warnings as errors. The HTML is in book/_build/html/.
+built learner notebook (solutions removed) for each of its parts (the core,
+and an optional stretch notebook) under book/_build/source/, then runs
+Jupyter Book with warnings as errors. The HTML is in book/_build/html/.
 Launch links take the repository and branch from book/_config.yml.
 """
 
@@ -25,8 +26,6 @@ LOG = ("_build", "build.log")  # under book/: the full Jupyter Book log
 MODULES_CAPTION = "Modules"
 BINDER_DEFAULT = "https://mybinder.org"
 COLAB = "https://colab.research.google.com"
-GITHUB_RE = re.compile(
-    r"^https://github\.com/([\w.-]+)/([\w.-]+?)(?:\.git)?/?$")
 FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,}|:{3,})")
 PROGRESS_RE = re.compile(
     r"^(reading sources|writing output)\.\.\. \[\s*\d+%\]")
@@ -70,42 +69,49 @@ def load_settings(root):
     return found["_config.yml"], found["_toc.yml"]
 
 
-def repository(config: dict) -> tuple[str, str, str, str]:
-    """(url, org, repo, branch) from the `repository` section."""
+def github_repository(config: dict):
+    """The course repository (tito.core.project.repository), which the
+    book needs on GitHub with a branch: launch links are built from it."""
     from tito.core.errors import TitoError
+    from tito.core.project import repository
 
-    section = config.get("repository") or {}
-    url = str(section.get("url", "")).strip()
-    branch = str(section.get("branch", "")).strip()
-    match = GITHUB_RE.match(url)
-    if not match or not branch:
+    repo = repository(config=config)
+    if repo.github is None or not repo.configured:
+        section = config.get("repository") or {}
+        url = str(section.get("url", "")).strip()
+        branch = str(section.get("branch", "")).strip()
         raise TitoError(
             "book/_config.yml: repository.url must be https://github.com/"
             f"ORG/REPO and repository.branch set (got {url!r}, {branch!r})",
             hint="launch links for Binder and Colab are built from them")
-    return url.rstrip("/"), match.group(1), match.group(2), branch
+    return repo
 
 
-def launch_links(config: dict, slug: str) -> dict[str, str]:
-    """Where a module's launch links go. All open the learner notebook.
+def launch_links(config: dict, slug: str,
+                 notebook: str | None = None) -> dict[str, str]:
+    """Where a notebook's launch links go. All open the learner notebook.
 
-    `binder` and `colab` open modules/NN_name/NN_name.ipynb, the notebook
-    binder/postBuild (or a publishing branch) provides with solutions
-    removed; `source` is the module's source on GitHub.
+    `binder` and `colab` open modules/NN_name/NOTEBOOK.ipynb (NOTEBOOK is
+    the module's slug for its core, `NN_name_stretch` for its optional
+    part), the notebook binder/postBuild (or a publishing branch) provides
+    with solutions removed; `source` is its source on GitHub.
     """
-    url, org, repo, branch = repository(config)
+    repo = github_repository(config)
+    org, name = repo.github
+    url, branch = repo.url, repo.branch
     launch = config.get("launch_buttons") or {}
     binderhub = str(launch.get("binderhub_url") or BINDER_DEFAULT)
-    notebook = f"modules/{slug}/{slug}.ipynb"
+    stem = notebook or slug
+    notebook = f"modules/{slug}/{stem}.ipynb"
     links = {
-        "binder": f"{binderhub.rstrip('/')}/v2/gh/{org}/{repo}/{branch}"
+        "binder": f"{binderhub.rstrip('/')}/v2/gh/{org}/{name}/{branch}"
                   f"?urlpath=lab/tree/{notebook}",
-        "source": f"{url}/blob/{branch}/src/{slug}/{slug}.py",
+        "source": f"{url}/blob/{branch}/src/{slug}/{stem}.py",
     }
     colab_branch = str((config.get("tinytorch") or {}).get("colab_branch")
                        or "").strip()
     if colab_branch:
-        links["colab"] = (f"{COLAB}/github/{org}/{repo}/blob/{colab_branch}/"
+        links["colab"] = (f"{COLAB}/github/{org}/{name}/blob/{colab_branch}/"
                           f"{notebook}")
     return links
 
@@ -117,6 +123,14 @@ def launch_block(config: dict, module) -> str:
     """The MyST block added to a module's guide: how to open the notebook."""
     slug = module.slug
     links = launch_links(config, slug)
+    optional = ""
+    for part in module.all_parts[1:]:
+        extra = launch_links(config, slug, part.slug)
+        optional += (
+            f"- **Optional {part.suffix} notebook** (extra points): "
+            f"{{doc}}`read it <{part.slug}>`, or "
+            f"[launch it on Binder]({extra['binder']}); `tito notebook` "
+            f"creates `modules/{slug}/{part.slug}.ipynb` too.\n")
     if "colab" in links:
         colab = (f"[Open the notebook in Colab]({links['colab']}); its "
                  "first cell installs `tinytorch`.")
@@ -154,7 +168,7 @@ The module's one source file, on GitHub.
   `tito notebook --module {slug}` and open
   `modules/{slug}/{slug}.ipynb` in JupyterLab.
 - **On Google Colab:** {colab}
-"""
+{optional}"""
 
 
 def insertion_line(lines: list[str]) -> int:
@@ -215,13 +229,14 @@ def stage(root, config: dict, toc: dict, modules) -> dict:
         guide = folder / "index.md"
         shifts[guide] = (module.src_dir / "ABOUT.md",
                          *stage_guide(config, module, guide))
-        write_notebook(learner_notebook(module),
-                       folder / f"{module.slug}.ipynb")
-        chapters.append({
-            "file": f"modules/{module.slug}/index",
-            "sections": [{"file": f"modules/{module.slug}/{module.slug}",
-                          "title": f"Notebook: {module.title}"}],
-        })
+        sections = []
+        for part in module.all_parts:
+            write_notebook(learner_notebook(part),
+                           folder / f"{part.slug}.ipynb")
+            sections.append({"file": f"modules/{module.slug}/{part.slug}",
+                             "title": f"Notebook: {part.title}"})
+        chapters.append({"file": f"modules/{module.slug}/index",
+                         "sections": sections})
 
     parts = toc.get("parts") or []
     part = next((p for p in parts if isinstance(p, dict)
@@ -288,7 +303,7 @@ def readable(line: str, root, shifts: dict) -> str:
             return match.group(0)
         if rel.parts[:1] == ("modules",) and rel.suffix == ".ipynb":
             slug = rel.parts[1]
-            return (f"learner notebook of src/{slug}/{slug}.py "
+            return (f"learner notebook of src/{slug}/{rel.stem}.py "
                     f"({rel}{':' + lineno if lineno else ''}):")
         return f"book/{rel}{':' + lineno if lineno else ''}:"
 
@@ -343,8 +358,9 @@ def run(args) -> int:
     config, toc = load_settings(root)
     if not args.stage_only:
         jupyter_book_command(config)  # fail early if the docs extra is missing
-    print(f"• staging the book: {len(modules)} module guide(s) and learner "
-          f"notebook(s) -> book/{'/'.join(STAGE)}/")
+    notebooks = sum(len(m.all_parts) for m in modules)
+    print(f"• staging the book: {len(modules)} module guide(s) and "
+          f"{notebooks} learner notebook(s) -> book/{'/'.join(STAGE)}/")
     shifts = stage(root, config, toc, modules)
     if args.stage_only:
         print(f"✓ staged book/{'/'.join(STAGE)}/ (not built: --stage-only)")

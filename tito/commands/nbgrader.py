@@ -3,10 +3,13 @@
 Runs nbgrader on a real course folder (default assignments/, gitignored;
 --course DIR or $TITO_COURSE to move it) with a real SQLite gradebook.
 Steps: init, generate, release, collect, check, autograde, feedback,
-report. Every submission is checked against the release before grading
-(grade_ids, edited or deleted locked cells, by nbgrader's checksums); a
-broken submission is reported and the others are still graded. Student code
-runs only in a sandboxed kernel (tito.core.sandbox).
+report. A module's optional stretch part is its own assignment
+(04_losses_stretch): --module 04_losses acts on both, --module
+04_losses_stretch on that one. Every submission is checked against the
+release before grading (grade_ids, edited or deleted locked cells, by
+nbgrader's checksums); a broken submission is reported and the others are
+still graded. Student code runs only in a sandboxed kernel
+(tito.core.sandbox).
 """
 
 from __future__ import annotations
@@ -69,6 +72,8 @@ PATH):
                                NN_name.ipynb among several
   inbox.zip                    a .zip holding either layout""",
         ["tito nbgrader collect --module 04 ~/inbox",
+         "tito nbgrader collect --module 04_losses_stretch ~/inbox  "
+         "# the optional assignment",
          "tito nbgrader collect --module 04 lms-export.zip",
          "tito nbgrader collect --module 04 mail/losses.ipynb "
          "--student alice"]),
@@ -230,10 +235,25 @@ def _check_timeout(timeout) -> None:
                         f"got {timeout}", hint="e.g. --timeout 60")
 
 
-def _modules(root, args):
+def _modules(root, args, course=None):
+    """The assignments (module parts) the arguments name.
+
+    --module 04_losses names the core assignment 04_losses and the optional
+    04_losses_stretch; with `course`, an optional part it did not name
+    alone counts only once it is released and has submissions.
+    """
     from tito.core.project import select
 
-    return select(root, args.module, getattr(args, "all", False))
+    found = []
+    for module in select(root, args.module, getattr(args, "all", False)):
+        for part in module.parts:
+            if (course is not None and part.optional and module.only is None
+                    and not (course.release(part.slug).is_file() and
+                             _has_work(course, part.slug,
+                                       getattr(args, "student", None)))):
+                continue
+            found.append(part)
+    return found
 
 
 def _init(args) -> int:
@@ -343,7 +363,7 @@ def _collect(args) -> int:
     from tito.core.project import resolve
 
     root, course = _setup(args)
-    module = resolve(root, args.module)
+    module = resolve(root, args.module).parts[0]  # 04_losses: the core
     slug = module.slug
     found, skipped = find_incoming(args.paths, slug, args.student)
     for why in skipped:
@@ -449,7 +469,7 @@ def _run_checks(course, slug, release_path, students):
 def _check(args) -> int:
     root, course = _setup(args)
     explicit = not args.all
-    for module in _modules(root, args):
+    for module in _modules(root, args, course):
         release = _released(course, module, explicit)
         if release is None:
             continue
@@ -490,7 +510,7 @@ def _autograde(args) -> int:
     root, course = _setup(args)
     _check_timeout(args.timeout)
     limits = limits_from(args)
-    modules = _modules(root, args)
+    modules = _modules(root, args, course)
     if args.no_sandbox:
         bwrap = None
         print(f"! {NO_SANDBOX}")
@@ -581,7 +601,7 @@ def _feedback(args) -> int:
     explicit = not args.all
     failures = []
     written = 0
-    for module in _modules(root, args):
+    for module in _modules(root, args, course):
         slug = module.slug
         base = course.path / "autograded"
         graded = sorted(p.parent.parent.name for p in
@@ -631,12 +651,13 @@ def _report(args) -> int:
     root, course = _setup(args)
     names = assignment_names(course)
     if args.module:
-        slug = resolve(root, args.module).slug
-        if slug not in names:
+        wanted = [part.slug for part in resolve(root, args.module).parts]
+        slug = wanted[0]
+        if not set(wanted) & set(names):
             raise TitoError(f"{slug} is not in the gradebook",
                             hint=f"tito nbgrader release --module {slug}, "
                             "then autograde")
-        names = [slug]
+        names = [name for name in wanted if name in names]
     scores = read_scores(course, names)
     if not scores:
         raise TitoError("the gradebook holds no grades yet",

@@ -1,8 +1,10 @@
-"""Show which modules are started, exported and passing.
+"""Show, per notebook, how many TODOs are done, what is exported and what passed.
 
-started: your notebook exists in modules/. package: where tinytorch/core/NAME.py
-was exported from, and whether your notebook changed since. last test: the
-result of the last `tito test` of that module on this machine.
+One row per notebook of a module (the core, and an optional stretch
+notebook). TODOs: the solution cells of your notebook that no longer hold
+their `raise NotImplementedError` stub, out of all of them. package: where
+its package file was exported from, and whether your notebook changed
+since. last test: the result of the last `tito test` on this machine.
 """
 
 from __future__ import annotations
@@ -22,30 +24,22 @@ def add_arguments(parser) -> None:
     add_module_args(parser, allow_all=False)
 
 
-def _package_state(module) -> str:
-    from tito.core.exporter import notebook_digest, read_origin
-    from tito.core.notebooks import load_notebook
+def _todos(part) -> str:
+    """`3/4` TODOs done in the learner's notebook; `-` without one."""
+    from tito.core.errors import TitoError
+    from tito.core.notebooks import load_notebook, todo_counts
 
-    pkg = module.package_file
-    if pkg is None or not pkg.exists():
-        return "not exported"
-    origin = read_origin(pkg)
-    if origin is None:
-        return "unknown origin"
-    source, digest = origin
-    if source == module.rel(module.source):
-        return "reference"
-    if module.notebook.exists() and source == module.rel(module.notebook):
-        try:
-            nb = load_notebook(module.notebook, source)
-            fresh = notebook_digest(nb, source)
-        except Exception:
-            return "yours (notebook now broken)"
-        return "yours" if fresh == digest else "yours (notebook changed since)"
-    return f"from {source}"
+    if not part.notebook.exists():
+        return "-"
+    try:
+        done, total = todo_counts(load_notebook(part.notebook))
+    except TitoError:
+        return "unreadable"
+    return f"{done}/{total}"
 
 
 def run(args) -> int:
+    from tito.core.exporter import provenance
     from tito.core.project import discover, find_root, resolve
 
     root = find_root()
@@ -55,15 +49,21 @@ def run(args) -> int:
             encoding="utf-8"))
     except (OSError, ValueError):
         results = {}
-    print(f"{'module':<18}{'notebook':<12}{'package':<34}last test")
+    print(f"{'notebook':<20}{'started':<9}{'TODOs done':<12}"
+          f"{'package':<36}last test")
     for module in modules:
-        started = "started" if module.notebook.exists() else "-"
-        last = results.get(module.slug)
-        if last:
-            verdict = "pass" if last.get("passed") else "FAIL"
-            tested = f"{verdict} ({last.get('time', '?')})"
-        else:
-            tested = "never"
-        print(f"{module.slug:<18}{started:<12}{_package_state(module):<34}"
-              f"{tested}")
+        for part in module.parts:
+            started = "yes" if part.notebook.exists() else "-"
+            last = results.get(part.slug)
+            if last:
+                word = last.get("result") or (
+                    "pass" if last.get("passed") else "FAIL")
+                tested = f"{word.lower()} ({last.get('time', '?')})"
+            else:
+                tested = "never"
+            name = part.slug + (" *" if part.optional else "")
+            print(f"{name:<20}{started:<9}{_todos(part):<12}"
+                  f"{provenance(part).summary():<36}{tested}")
+    if any(p.optional for m in modules for p in m.parts):
+        print("* optional (extra points)")
     return 0

@@ -66,12 +66,25 @@ def timestamp() -> str:
     return time.strftime("%Y%m%d-%H%M%S", time.localtime(now)) + f"-{micro:06d}"
 
 
-def backup(path: Path, backups_dir: Path) -> Path:
-    """Copy `path` to `backups_dir/<stem>.<timestamp><suffix>` and return it."""
+def backup(path: Path, backups_dir: Path, kind: str | None = None) -> Path:
+    """Copy `path` to `backups_dir/<stem>.<timestamp>[.<kind>]<suffix>`.
+
+    `kind` says why the copy was made (tito notebook uses `reset` and
+    `restore`); it is part of the name, so a listing shows it.
+    """
     backups_dir.mkdir(parents=True, exist_ok=True)
-    target = backups_dir / f"{path.stem}.{timestamp()}{path.suffix}"
+    tag = f".{kind}" if kind else ""
+    target = backups_dir / f"{path.stem}.{timestamp()}{tag}{path.suffix}"
     shutil.copy2(path, target)
     return target
+
+
+def same_bytes(a: Path, b: Path) -> bool:
+    """Whether two files hold identical bytes (False if one is missing)."""
+    try:
+        return a.read_bytes() == b.read_bytes()
+    except OSError:
+        return False
 
 
 @contextmanager
@@ -79,25 +92,26 @@ def exclusive_lock(lock_path: Path, what: str, wait: float = 60.0):
     """Hold an exclusive lock file for the duration of a write.
 
     Two `tito export` runs at once queue up instead of racing; after `wait`
-    seconds the second one gives up with a clear error.
+    seconds the second one gives up with a clear error. `filelock` works
+    the same on Linux, macOS and Windows.
     """
-    import fcntl
+    import warnings
+
+    with warnings.catch_warnings():
+        # where the OS offers no file locking, filelock warns that it falls
+        # back to a lock file it creates and deletes; that still works
+        warnings.simplefilter("ignore", UserWarning)
+        from filelock import FileLock, Timeout
 
     lock_path.parent.mkdir(parents=True, exist_ok=True)
-    handle = open(lock_path, "a+")
+    lock = FileLock(str(lock_path), timeout=wait)
     try:
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise TitoError(
-                        f"another tito process is still {what}",
-                        hint="wait for it to finish, then run this again",
-                    ) from None
-                time.sleep(0.05)
+        lock.acquire(poll_interval=0.05)
+    except Timeout:
+        raise TitoError(f"another tito process is still {what}",
+                        hint="wait for it to finish, then run this again") \
+            from None
+    try:
         yield
     finally:
-        handle.close()
+        lock.release()

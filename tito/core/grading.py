@@ -30,15 +30,14 @@ from pathlib import Path
 
 from tito.core.errors import TitoError
 from tito.core.fsutil import atomic_write_text, backup
-from tito.core.notebooks import (BEGIN_HIDDEN, BEGIN_SOLUTION, END_HIDDEN,
-                                 END_SOLUTION)
+from tito.core.markers import (BEGIN_HIDDEN, BEGIN_SOLUTION, END_HIDDEN,
+                               END_SOLUTION, MARKERS, region_lines)
 
 COURSE_ID = "tinytorch"
 DEFAULT_COURSE = "assignments"
 COURSE_ENV = "TITO_COURSE"
 DEFAULT_TIMEOUT = 60
 STUDENT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]*$")
-MARKERS = (BEGIN_SOLUTION, END_SOLUTION, BEGIN_HIDDEN, END_HIDDEN)
 
 # Errors nbgrader records in a cell that a kernel could not finish.
 TIMEOUT_ERRORS = ("CellTimeoutError",)
@@ -805,22 +804,6 @@ def graded_cells(nb) -> list[tuple[str, float]]:
     return out
 
 
-def _region_lines(source: str, begin: str, end: str):
-    """(lines inside begin/end regions, lines outside), stripped."""
-    inside, outside, depth = [], [], False
-    for line in source.split("\n"):
-        s = line.strip()
-        if s == begin:
-            depth = True
-        elif s == end:
-            depth = False
-        elif s:
-            (inside if depth else outside).append(s)
-    # short lines (`return x`, `)`) and comments say nothing about a leak
-    inside = [s for s in inside if len(s) >= 10 and not s.startswith("#")]
-    return inside, outside
-
-
 def release_problems(source_nb, release_nb) -> list[str]:
     """What a release must not contain, and what it must keep.
 
@@ -847,7 +830,7 @@ def release_problems(source_nb, release_nb) -> list[str]:
         released = [s.strip() for s in by_id[gid].source.split("\n")]
         for begin, end, what in ((BEGIN_SOLUTION, END_SOLUTION, "solution"),
                                  (BEGIN_HIDDEN, END_HIDDEN, "hidden test")):
-            inside, outside = _region_lines(cell.source, begin, end)
+            inside, outside = region_lines(cell.source, begin, end)
             for line in set(inside):
                 if released.count(line) > outside.count(line):
                     problems.append(f"{gid} leaks a {what} line: {line!r}")

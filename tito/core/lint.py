@@ -7,15 +7,15 @@ import re
 from dataclasses import dataclass
 
 from tito.core.exporter import _code_for_ast, is_exported
-from tito.core.notebooks import (BEGIN_HIDDEN, BEGIN_SOLUTION, END_HIDDEN,
-                                 END_SOLUTION)
+from tito.core.markers import (BEGIN_HIDDEN, BEGIN_SOLUTION, END_HIDDEN,
+                               END_SOLUTION, MARKERS, marker_lines,
+                               unbalanced)
 from tito.core.project import DEFAULT_EXP_RE
 
 NBGRADER_KEYS = {"grade": bool, "grade_id": str, "locked": bool,
                  "points": (int, float), "schema_version": int,
                  "solution": bool, "task": bool}
 GRADE_ID_RE = re.compile(r"^[A-Za-z0-9_-]+$")
-MARKERS = (BEGIN_SOLUTION, END_SOLUTION, BEGIN_HIDDEN, END_HIDDEN)
 
 
 @dataclass
@@ -25,34 +25,6 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"
-
-
-def _marker_lines(source: str) -> list[tuple[int, str]]:
-    """(line number, marker) for every line that mentions a marker."""
-    found = []
-    for number, line in enumerate(source.split("\n"), start=1):
-        for marker in MARKERS:
-            if marker in line:
-                found.append((number, line.strip()))
-    return found
-
-
-def _balanced(source: str, begin: str, end: str) -> str | None:
-    depth = pairs = 0
-    for line in source.split("\n"):
-        stripped = line.strip()
-        if stripped == begin:
-            if depth:
-                return f"'{begin}' inside another one"
-            depth = 1
-        elif stripped == end:
-            if not depth:
-                return f"'{end}' without '{begin}'"
-            depth = 0
-            pairs += 1
-    if depth:
-        return f"'{begin}' is never closed"
-    return None if pairs else f"no '{begin}' / '{end}' pair"
 
 
 def _calls_its_tests(source: str) -> str | None:
@@ -102,7 +74,7 @@ def lint_notebook(nb, label: str) -> list[Problem]:
             if cell.cell_type == "code":
                 add(index, "code cell without nbgrader metadata (every code "
                     "cell needs the full v3 schema)")
-            if _marker_lines(source):
+            if marker_lines(source):
                 add(index, "has solution/hidden-test markers but no nbgrader "
                     "metadata")
             continue
@@ -144,7 +116,7 @@ def lint_notebook(nb, label: str) -> list[Problem]:
                     "course; ask questions in prose with answers below")
             continue
 
-        markers = _marker_lines(source)
+        markers = marker_lines(source)
         for number, line in markers:
             if line not in MARKERS:
                 add(index, f"marker on its line {number} must stand alone "
@@ -159,7 +131,7 @@ def lint_notebook(nb, label: str) -> list[Problem]:
                     "not both")
             if meta["locked"]:
                 add(index, "a solution cell must not be locked")
-            issue = _balanced(source, BEGIN_SOLUTION, END_SOLUTION)
+            issue = unbalanced(source, BEGIN_SOLUTION, END_SOLUTION)
             if issue:
                 add(index, f"solution cell: {issue} (nbgrader would replace "
                     "the whole cell)")
@@ -169,7 +141,7 @@ def lint_notebook(nb, label: str) -> list[Problem]:
             if not grade or solution:
                 add(index, "hidden tests belong only in graded test cells")
             else:
-                issue = _balanced(source, BEGIN_HIDDEN, END_HIDDEN)
+                issue = unbalanced(source, BEGIN_HIDDEN, END_HIDDEN)
                 if issue:
                     add(index, f"hidden tests: {issue}")
         if grade:

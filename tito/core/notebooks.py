@@ -1,26 +1,25 @@
-"""From the percent-format source to instructor and learner notebooks.
+"""From a percent-format source to instructor and learner notebooks.
 
-The instructor notebook is the source as a notebook (solutions, hidden tests
-and nbgrader metadata kept). The learner notebook replaces every solution
-region with a stub that raises `NotImplementedError` naming the part, and
-drops hidden tests. Both are build products with deterministic cell ids.
+Each part of a module (its core, and an optional stretch part) is one
+source and one notebook. The instructor notebook is the source as a
+notebook (solutions, hidden tests and nbgrader metadata kept). The learner
+notebook replaces every solution region with a stub that raises
+`NotImplementedError` naming the part, and drops hidden tests (the marker
+format is tito.core.markers). Both are build products with deterministic
+cell ids.
 """
 
 from __future__ import annotations
 
 import copy
 import json
-import re
 from pathlib import Path
 
 from tito.core.errors import TitoError
 from tito.core.fsutil import atomic_write_text
-from tito.core.project import Module
-
-BEGIN_SOLUTION = "### BEGIN SOLUTION"
-END_SOLUTION = "### END SOLUTION"
-BEGIN_HIDDEN = "### BEGIN HIDDEN TESTS"
-END_HIDDEN = "### END HIDDEN TESTS"
+from tito.core.markers import (BEGIN_HIDDEN, BEGIN_SOLUTION, END_HIDDEN,
+                               strip_region, stub_solutions, stubs_left)
+from tito.core.project import Part, repository
 
 KERNELSPEC = {
     "display_name": "Python 3 (ipykernel)",
@@ -28,37 +27,41 @@ KERNELSPEC = {
     "name": "python3",
 }
 
-_DEF_RE = re.compile(r"^(\s*)(?:async\s+)?(def|class)\s+([A-Za-z_]\w*)")
+def _part(part):
+    """A Part, given a Part or a Module (which means its core)."""
+    return part if isinstance(part, Part) else part.core
 
 
-def read_source(module: Module):
-    """The module's source as an nbformat notebook (the instructor view)."""
+def read_source(part: Part):
+    """A part's source as an nbformat notebook (the instructor view)."""
     import jupytext
 
-    if not module.source.is_file():
-        raise TitoError(f"{module.rel(module.source)} does not exist",
+    part = _part(part)
+    if not part.source.is_file():
+        raise TitoError(f"{part.rel(part.source)} does not exist",
                         hint="a module's source is src/NN_name/NN_name.py")
     try:
-        nb = jupytext.read(module.source, fmt="py:percent")
+        nb = jupytext.read(part.source, fmt="py:percent")
     except Exception as exc:  # jupytext raises many kinds
         raise TitoError(
-            f"{module.rel(module.source)} could not be read as a percent-format "
+            f"{part.rel(part.source)} could not be read as a percent-format "
             f"notebook: {exc}",
             hint="check the `# %%` cell lines and their JSON metadata",
         ) from exc
-    return normalise(nb, module)
+    return normalise(nb, part)
 
 
-def normalise(nb, module: Module):
+def normalise(nb, part: Part):
     """Deterministic ids and metadata; no Jupytext pairing information."""
+    part = _part(part)
     nb.metadata = {
         "kernelspec": dict(KERNELSPEC),
         "language_info": {"name": "python"},
-        "tinytorch": {"module": module.slug},
+        "tinytorch": {"module": part.module.slug, "part": part.kind},
     }
     nb.nbformat, nb.nbformat_minor = 4, 5
     for index, cell in enumerate(nb.cells):
-        cell.id = f"{module.slug}-{index:03d}".replace("_", "-")
+        cell.id = f"{part.slug}-{index:03d}".replace("_", "-")
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
@@ -68,8 +71,8 @@ def normalise(nb, module: Module):
     return nb
 
 
-def instructor_notebook(module: Module):
-    return read_source(module)
+def instructor_notebook(part: Part):
+    return read_source(part)
 
 
 SETUP_TEMPLATE = '''\
@@ -89,32 +92,11 @@ if importlib.util.find_spec("tinytorch") is None:
     print("✓ tinytorch installed")'''
 
 
-def repository(root: Path) -> tuple[str, str]:
-    """(url, branch) of the course repository, for launch/install links.
-
-    One place: `repository:` in book/_config.yml; a copy without the book
-    falls back to pyproject.toml's [project.urls] Source and `main`.
-    """
-    import yaml
-
-    config_path = root / "book" / "_config.yml"
-    if config_path.is_file():
-        config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
-        repo = (config or {}).get("repository") or {}
-        if repo.get("url"):
-            return (str(repo["url"]).rstrip("/"),
-                    str(repo.get("branch") or "main"))
-    found = re.search(r'^Source\s*=\s*"([^"]+)"',
-                      (root / "pyproject.toml").read_text(encoding="utf-8"),
-                      re.MULTILINE)
-    return found.group(1).rstrip("/"), "main"
+def setup_cell_id(part: Part) -> str:
+    return f"{_part(part).slug}-setup".replace("_", "-")
 
 
-def setup_cell_id(module: Module) -> str:
-    return f"{module.slug}-setup".replace("_", "-")
-
-
-def setup_cell(module: Module):
+def setup_cell(part: Part):
     """The learner notebook's install cell (read-only, 0 points).
 
     It makes the notebook work on Colab, where tinytorch is not installed;
@@ -122,24 +104,25 @@ def setup_cell(module: Module):
     """
     import nbformat
 
-    url, branch = repository(module.root)
+    part = _part(part)
+    repo = repository(part.root)
     cell = nbformat.v4.new_code_cell(
-        SETUP_TEMPLATE.format(url=url, branch=branch))
-    cell.id = setup_cell_id(module)
+        SETUP_TEMPLATE.format(url=repo.url, branch=repo.branch))
+    cell.id = setup_cell_id(part)
     cell.metadata = {"nbgrader": {
-        "grade": False, "grade_id": f"{module.name}-setup", "locked": True,
+        "grade": False, "grade_id": f"{part.name}-setup", "locked": True,
         "points": 0, "schema_version": 3, "solution": False, "task": False}}
     return cell
 
 
-def learner_notebook(module: Module | None, instructor=None):
+def learner_notebook(part: Part | None, instructor=None):
     """The instructor notebook with solutions stubbed and hidden tests gone.
 
-    With a module, the Colab setup cell goes before the first code cell;
+    With a part, the Colab setup cell goes before the first code cell;
     every other cell keeps the id of its instructor twin.
     """
     nb = copy.deepcopy(instructor if instructor is not None
-                       else instructor_notebook(module))
+                       else instructor_notebook(part))
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
@@ -150,83 +133,28 @@ def learner_notebook(module: Module | None, instructor=None):
         if BEGIN_HIDDEN in source:
             source = strip_region(source, BEGIN_HIDDEN, END_HIDDEN)
         cell.source = source
-    if module is not None:
+    if part is not None:
         first_code = next((i for i, c in enumerate(nb.cells)
                            if c.cell_type == "code"), len(nb.cells))
-        nb.cells.insert(first_code, setup_cell(module))
+        nb.cells.insert(first_code, setup_cell(part))
     return nb
 
 
-def _enclosing_name(lines: list[str], index: int, indent: int) -> str | None:
-    """`Class.method` (or `function`) that holds line `index`."""
-    names = []
-    level = indent
-    for line in reversed(lines[:index]):
-        m = _DEF_RE.match(line)
-        if m and len(m.group(1)) < level:
-            names.append(m.group(3))
-            level = len(m.group(1))
-            if level == 0:
-                break
-    return ".".join(reversed(names)) or None
+def todo_counts(nb) -> tuple[int, int]:
+    """(done, total) TODOs of a learner notebook.
 
-
-# the message `stub_solutions` puts in every unwritten part
-STUB_RE = re.compile(r"^([\w-]+): .* not implemented yet\.")
-
-
-def stub_grade_id(message: str) -> str | None:
-    """The grade_id in a stub's NotImplementedError message, or None."""
-    match = STUB_RE.match(message)
-    return match.group(1) if match else None
-
-
-def is_optional_part(grade_id: str) -> bool:
-    """Whether a grade_id marks an optional (stretch) part (CONTRIBUTING)."""
-    return "-stretch-" in grade_id
-
-
-def stub_solutions(source: str, grade_id: str) -> str:
-    """Replace each solution region with `raise NotImplementedError(...)`."""
-    lines = source.split("\n")
-    out: list[str] = []
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if line.strip() == BEGIN_SOLUTION:
-            indent = len(line) - len(line.lstrip())
-            pad = line[:indent]
-            where = _enclosing_name(lines, i, indent)
-            what = f"{where} is" if where else "this part is"
-            message = (f"{grade_id}: {what} not implemented yet. Read the "
-                       f"TODO above, write your code here, and run this cell "
-                       f"and its test again")
-            out.append(f"{pad}# YOUR CODE HERE")
-            out.append(f"{pad}raise NotImplementedError({message!r})")
-            j = i + 1
-            while j < len(lines) and lines[j].strip() != END_SOLUTION:
-                j += 1
-            i = j + 1
+    A TODO is a solution cell; it is done when it no longer holds the
+    stub `stub_solutions` wrote there.
+    """
+    done = total = 0
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if cell.cell_type != "code" or not isinstance(meta, dict) or \
+                not meta.get("solution"):
             continue
-        out.append(line)
-        i += 1
-    return "\n".join(out)
-
-
-def strip_region(source: str, begin: str, end: str) -> str:
-    """Remove every `begin ... end` region, markers included."""
-    out, skipping = [], False
-    for line in source.split("\n"):
-        stripped = line.strip()
-        if stripped == begin:
-            skipping = True
-            continue
-        if stripped == end:
-            skipping = False
-            continue
-        if not skipping:
-            out.append(line)
-    return "\n".join(out)
+        total += 1
+        done += stubs_left(cell.source) == 0
+    return done, total
 
 
 def notebook_text(nb) -> str:
@@ -243,8 +171,6 @@ def write_notebook(nb, path: Path) -> None:
 
 def load_notebook(path: Path, label: str | None = None):
     """Read a notebook a person may have broken, with a clear error."""
-    import nbformat
-
     label = label or str(path)
     try:
         raw = path.read_text(encoding="utf-8")
@@ -256,6 +182,48 @@ def load_notebook(path: Path, label: str | None = None):
         raise TitoError(f"{label} is not UTF-8 text ({exc.reason})",
                         hint="restore a backup with tito notebook --restore "
                         f"--module {path.stem}") from None
+    return parse_notebook_text(raw, label, path.stem)
+
+
+class _Node(dict):
+    """A dict whose keys read as attributes, like nbformat's NotebookNode."""
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def read_cells(path: Path, label: str):
+    """A notebook's cells, read quickly (plain JSON, no schema check).
+
+    Enough to compute what a notebook exports (tito test does, before
+    the package tests start); anything that writes or runs a notebook
+    uses load_notebook.
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        cells = data["cells"]
+        nb = _Node(cells=[_Node(c) for c in cells],
+                   metadata=_Node(data.get("metadata") or {}))
+        for cell in nb.cells:
+            source = cell.get("source", "")
+            cell["source"] = "".join(source) if isinstance(source, list) \
+                else source
+            cell["metadata"] = _Node(cell.get("metadata") or {})
+            cell.setdefault("cell_type", "code")
+        return nb
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError,
+            AttributeError):
+        return load_notebook(path, label)  # its error says what is wrong
+
+
+def parse_notebook_text(raw: str, label: str, stem: str):
+    """A notebook from its JSON text, or a TitoError that says what is wrong."""
+    import nbformat
+
+    path = Path(stem)
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
@@ -274,8 +242,3 @@ def load_notebook(path: Path, label: str | None = None):
                         hint=f"restore a backup with tito notebook --restore "
                         f"--module {path.stem}") from None
     return nb
-
-
-def cell_label(index: int) -> str:
-    """How we name a cell to a person: 1-based, as Jupyter counts them."""
-    return f"cell {index + 1}"

@@ -502,7 +502,9 @@ def hidden_package_files(module, modules) -> tuple[Path, ...]:
 
     They hold the reference solution (the instructor exported it with
     `tito export --all --reference`): the module's own file and those of
-    every module that is not one of its prerequisites.
+    every module part that is not one of its prerequisites (an optional
+    part's prerequisites include its module's core; the core's do not
+    include its optional parts).
     """
     from tito.core.project import resolve
 
@@ -514,9 +516,10 @@ def hidden_package_files(module, modules) -> tuple[Path, ...]:
             continue
     hidden = []
     for other in modules:
-        if other.slug in needed or other.package_file is None:
-            continue
-        hidden.append(other.package_file)
+        for part in getattr(other, "all_parts", (other,)):
+            if part.slug in needed or part.package_file is None:
+                continue
+            hidden.append(part.package_file)
     return tuple(hidden)
 
 
