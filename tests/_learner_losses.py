@@ -231,7 +231,7 @@ def replace_solution(source: str, body: str) -> str:
     """`source` with the lines between the solution markers set to `body`
     (for a cell with several regions, one part of `body` per region,
     separated by NEXT_REGION)."""
-    from tito.core.notebooks import BEGIN_SOLUTION, END_SOLUTION
+    from tito.core.markers import BEGIN_SOLUTION, END_SOLUTION
 
     lines = source.split("\n")
     start = 0
@@ -253,14 +253,11 @@ def _grade_id(cell) -> str:
 
 
 def _source_module(part: str | None):
-    """The tito Module of the core source, or of its `part` ("stretch")."""
-    from _support import ROOT, stretch_module
-    from tito.core.project import Module
+    """The tito Part of the core source, or of its `part` ("stretch")."""
+    from _support import part as named_part
 
-    if part is None:
-        return Module(ROOT, "04_losses")
-    if part == "stretch":
-        return stretch_module(ROOT, "04_losses")
+    if part in (None, "stretch"):
+        return named_part("04_losses" + ("" if part is None else "_stretch"))
     raise ValueError(f"unknown part {part!r}")
 
 
