@@ -81,7 +81,7 @@ def finished_core(repo):
     """A learner who finished the core notebook and left the stretch."""
     assert tito(repo, "notebook", "--module", SLUG).returncode == 0
     core, _ = _parts(repo)
-    assert _solve(repo, CORE, core) == 4
+    assert _solve(repo, CORE, core) == 5
     r = tito(repo, "export", "--module", SLUG)
     assert r.returncode == 0, r.stdout + r.stderr
     return repo
@@ -121,10 +121,12 @@ def test_both_notebooks_export_to_their_own_files(finished_core):
         "from tinytorch.core.tensor import Tensor\n"
         "from tinytorch.core.losses import CrossEntropyLoss\n"
         "from tinytorch.core.losses_stretch import L1Loss\n"
+        "from tinytorch.core import losses_stretch as S\n"
         "x, t = Tensor([[2.0, 0.5], [0.1, 1.0]]), Tensor([0, 1])\n"
         "print(round(CrossEntropyLoss()(x, t).item(), 4))\n"
         "for call in (lambda: L1Loss()(x, x),\n"
-        "             lambda: CrossEntropyLoss(reduction='sum')(x, t)):\n"
+        "             lambda: S.CrossEntropyLoss(label_smoothing=0.1)"
+        "(x, t)):\n"
         "    try:\n"
         "        call()\n"
         "    except NotImplementedError as exc:\n"
@@ -167,8 +169,8 @@ def test_core_options_name_the_stretch_notebook_when_it_is_missing(
                                        "BinaryCrossEntropyLoss"]):
         message = eval(line)  # noqa: S307 (our own repr)
         assert "\n" not in message
-        assert message.startswith(f"{name}: weight=... is part of the "
-                                  f"optional stretch notebook {STRETCH}")
+        assert message.startswith(f"{name}: weight= is built in the "
+                                  f"optional stretch notebook ({STRETCH})")
         assert "Hint: " in message
 
 
@@ -213,7 +215,7 @@ def test_finished_core_passes_and_the_stretch_is_optional_work(
     # tests wait until a TODO is done (they would test given code only)
     assert _numbers(stretch, "failed") == [0]
     assert _numbers(stretch, "optional to do")[0] > 0
-    assert "not run: 0 of 11 TODOs done" in stretch
+    assert "not run: 0 of 12 TODOs done" in stretch
     assert "FAIL" not in stretch
     # tested on its own, the stretch runs everything: stubs are to-dos
     r = tito(repo, "test", "--module", f"{SLUG}_stretch")
@@ -226,8 +228,8 @@ def test_finished_core_passes_and_the_stretch_is_optional_work(
     assert r.returncode == 0
     status = {line.split()[0]: line.split() for line in r.stdout.splitlines()
               if line.startswith(SLUG)}
-    assert status[SLUG][2] == "4/4"
-    assert status[f"{SLUG}_stretch"][3] == "0/11"
+    assert status[SLUG][2] == "5/5"
+    assert status[f"{SLUG}_stretch"][3] == "0/12"
     assert "yours" in status[SLUG] and "pass" in status[SLUG]
 
 
@@ -251,7 +253,7 @@ def test_a_wrong_stretch_answer_fails_only_the_stretch(finished_core):
     assert _numbers(stretch, "failed")[0] > 0
     assert "optional: failing" in stretch
     # the failing inline test is named by its grade_id
-    assert re.search(r"· losses-stretch-test-reductions: AssertionError",
+    assert re.search(r"· losses-stretch-test-l1: AssertionError",
                      r.stdout), r.stdout
 
     r = tito(repo, "test", "--module", f"{SLUG}_stretch")
@@ -260,7 +262,7 @@ def test_a_wrong_stretch_answer_fails_only_the_stretch(finished_core):
     assert list(rows) == [f"{SLUG}_stretch"]
     assert "FAIL" in rows[f"{SLUG}_stretch"]
     status = tito(repo, "status", "--module", f"{SLUG}_stretch").stdout
-    assert re.search(rf"^{SLUG}_stretch \*\s+yes\s+1/11\s", status,
+    assert re.search(rf"^{SLUG}_stretch \*\s+yes\s+1/12\s", status,
                      re.MULTILINE), status
 
 
@@ -273,7 +275,7 @@ def _insert_bug(repo, path, gid, func) -> int:
                  if line.startswith(f"def {func}("))
     close = next(i for i in range(start + 1, len(lines))
                  if lines[i].strip() == '"""')
-    lines.insert(close + 1, "    raise ValueError('my bug')")
+    lines.insert(close + 1, "    raise RuntimeError('my bug')")
     cell["source"] = "\n".join(lines)
     _write(repo, path, nb)
     return close + 2
@@ -281,8 +283,8 @@ def _insert_bug(repo, path, gid, func) -> int:
 
 def test_failures_name_the_todo_function_and_line(finished_core):
     repo = finished_core
-    line = _insert_bug(repo, CORE, "losses-mse", "_mse_forward")
-    where = f"losses-mse (def _mse_forward), line {line} of the cell"
+    line = _insert_bug(repo, CORE, "losses-mse", "mse_loss")
+    where = f"losses-mse (def mse_loss), line {line} of the cell"
 
     # not exported yet: the package tests refuse the old export
     r = tito(repo, "test", "--module", SLUG, "--package-only")
@@ -293,8 +295,8 @@ def test_failures_name_the_todo_function_and_line(finished_core):
     assert tito(repo, "export", "--module", SLUG).returncode == 0
     r = tito(repo, "test", "--module", SLUG)
     assert r.returncode == 1
-    assert f"✗ losses-test-mse: ValueError: my bug (at {where})" in r.stdout
-    assert re.search(rf"✗ test_\w+.*: ValueError: my bug \(at {CORE}: "
+    assert f"✗ losses-test-mse: RuntimeError: my bug (at {where})" in r.stdout
+    assert re.search(rf"✗ test_\w+.*: RuntimeError: my bug \(at {CORE}: "
                      + re.escape(where) + r"\)", r.stdout), r.stdout
     assert not re.search(r"\b[Cc]ell \d+\b", r.stdout)
 
@@ -306,7 +308,7 @@ def test_a_notebook_that_no_longer_exports_is_not_tested_as_its_old_export(
     cell = next(c for c in nb["cells"] if _gid(c) == "losses-bce")
     lines = _src(cell).split("\n")
     at = next(i for i, line in enumerate(lines)
-              if line.startswith("def _binary_cross_entropy_forward("))
+              if line.startswith("def binary_cross_entropy("))
     close = next(i for i in range(at + 1, len(lines))
                  if lines[i].strip() == '"""')
     lines.insert(close + 1, "    return (")
@@ -318,7 +320,7 @@ def test_a_notebook_that_no_longer_exports_is_not_tested_as_its_old_export(
     assert r.returncode == 1, r.stdout
     assert "did not run" in _table(r.stdout)[SLUG]
     assert re.search(rf"{CORE} no longer exports \({CORE}: losses-bce "
-                     r"\(def _binary_cross_entropy_forward\), line "
+                     r"\(def binary_cross_entropy\), line "
                      rf"{close + 2} of the cell: SyntaxError", r.stdout), \
         r.stdout
 
@@ -326,7 +328,7 @@ def test_a_notebook_that_no_longer_exports_is_not_tested_as_its_old_export(
     assert r.returncode == 1
     assert r.stderr.splitlines()[0] == (
         f"tito export: error: {CORE}: losses-bce (def "
-        f"_binary_cross_entropy_forward), line {close + 2} of the cell: "
+        f"binary_cross_entropy), line {close + 2} of the cell: "
         "SyntaxError: '(' was never closed")
     assert (repo / CORE_PKG).read_bytes() == before
 

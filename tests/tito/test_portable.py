@@ -92,7 +92,7 @@ def test_learner_journey_without_posix_only_modules(repo, tmp_path):
             encoding="utf-8").split("\n")[0]
         assert header.endswith(f"modules/04_losses/04_{part}.ipynb"), header
     status = _run(repo, env, "status").stdout
-    assert "0/11" in status  # the stretch notebook's TODOs, read
+    assert "0/12" in status  # the stretch notebook's TODOs, read
     _run(repo, env, "notebook", "--module", "04_losses_stretch", "--reset")
     # a whole test run: a Jupyter kernel (nbval) and pytest, both blocked
     r = _run(repo, env, "test", "--module", "03_layers")
