@@ -95,8 +95,15 @@ def test_module_04_page_has_the_seed_layout(built_book):
     assert shapes, "no shapes table (Predictions / Targets columns)"
     rows = {_text(tr.select_one("td")): _text(tr) for tr in
             shapes[0].select("tbody tr")}
-    assert {"MSE", "CrossEntropy", "BinaryCrossEntropy"} <= set(rows), rows
-    assert "(N, C)" in rows["CrossEntropy"]
+    assert {"MSE", "cross-entropy", "binary cross-entropy"} <= set(rows), rows
+    assert "(N, C)" in rows["cross-entropy"]
+    # the figure of the losses, drawn by src/04_losses/figures/losses.py
+    images = [img["src"] for img in main.select("img")]
+    figure = [src for src in images if src.endswith("losses.png")]
+    assert figure, images
+    png = (html / "modules" / "04_losses" / figure[0]).resolve()
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert png.stat().st_size > 10_000
     # maths, typeset by MathJax in the browser
     assert main.select(".math"), "no maths on the Module 04 page"
     # Check your understanding: answers fold out (dropdown admonitions)

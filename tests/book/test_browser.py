@@ -81,8 +81,9 @@ def test_module_04_page_in_chromium(built_book, browser, tmp_path):
     table = browser.evaluate(SHAPES_TABLE)
     assert table and table["visible"], "the shapes table is not visible"
     rows = {row[0]: row for row in table["rows"]}
-    assert {"MSE", "CrossEntropy", "BinaryCrossEntropy"} <= set(rows), rows
-    assert "(N, C)" in rows["CrossEntropy"][1], rows["CrossEntropy"]
+    assert {"MSE", "cross-entropy", "binary cross-entropy"} <= set(rows), \
+        rows
+    assert "(N, C)" in rows["cross-entropy"][1], rows["cross-entropy"]
     time.sleep(0.5)  # let the scroll settle
     shot = browser.screenshot(tmp_path / "book_04_losses_shapes.png")
     _keep(shot, "book_04_losses_shapes.png")

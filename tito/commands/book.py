@@ -205,6 +205,39 @@ def stage_guide(config: dict, module, target) -> tuple[int, int]:
     return at + 1, len(block)
 
 
+def draw_figures(root, module, target) -> list:
+    """Run each src/NN_name/figures/NAME.py as `python NAME.py target/NAME.png`
+    (the guide shows figures/NAME.png); returns the PNGs written.
+
+    The scripts draw with the package as exported (they import tinytorch),
+    so every figure shows what the code computes.
+    """
+    import os
+    import subprocess
+    import sys
+
+    from tito.core.errors import TitoError
+
+    written = []
+    for script in sorted((module.src_dir / "figures").glob("*.py")):
+        target.mkdir(parents=True, exist_ok=True)
+        png = target / f"{script.stem}.png"
+        env = dict(os.environ, PYTHONPATH=str(root), MPLBACKEND="Agg",
+                   PYTHONDONTWRITEBYTECODE="1")
+        run = subprocess.run([sys.executable, str(script), str(png)],
+                             cwd=root, env=env, capture_output=True,
+                             text=True, timeout=300)
+        if run.returncode != 0 or not png.is_file():
+            lines = (run.stderr or run.stdout).strip().splitlines()
+            raise TitoError(
+                f"{module.rel(script)} did not draw its figure: "
+                f"{lines[-1] if lines else 'no PNG written'}",
+                hint="figures are drawn with the exported package; tito "
+                "check says whether it matches src/")
+        written.append(png)
+    return written
+
+
 def stage(root, config: dict, toc: dict, modules) -> dict:
     """Fill book/_build/source/; returns how to map staged lines back."""
     import shutil
@@ -229,6 +262,7 @@ def stage(root, config: dict, toc: dict, modules) -> dict:
         guide = folder / "index.md"
         shifts[guide] = (module.src_dir / "ABOUT.md",
                          *stage_guide(config, module, guide))
+        draw_figures(root, module, folder / "figures")
         sections = []
         for part in module.all_parts:
             write_notebook(learner_notebook(part),
