@@ -95,11 +95,12 @@ def prepare(repo: Path, slugs: list[str], students: int) -> None:
 
 def measure(repo: Path, slugs: list[str], rounds: int) -> list[dict]:
     sys.path.insert(0, str(repo))
-    from tito.core.grading import (autograde_student, course_from,
-                                   nbgrader_session, submission_score)
+    from tito.grading.run import autograde_student, nbgrader_session
+    from tito.grading.course import course_from
+    from tito.grading.gradebook import submission_score
     from tito.core.project import discover, resolve
-    from tito.core.sandbox import (Limits, Sandbox, hidden_package_files,
-                                   require)
+    from tito.grading.sandbox import (Limits, Sandbox,
+                                      hidden_package_files, require)
 
     course = course_from(repo, None)
     limits = Limits()

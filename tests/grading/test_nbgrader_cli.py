@@ -330,7 +330,7 @@ def _write(nb, path: Path) -> Path:
 
 
 def test_submission_check_reports_what_was_tampered(tmp_path):
-    from tito.core.grading import check_submission, release_reference
+    from tito.grading.checks import check_submission, release_reference
 
     release = _release()
     reference = release_reference(release)
@@ -379,7 +379,7 @@ def test_submission_check_reports_what_was_tampered(tmp_path):
 
 
 def test_release_check_catches_solutions_and_hidden_tests(tmp_path):
-    from tito.core.grading import release_problems
+    from tito.grading.notebooks import release_problems
 
     source = nbformat.v4.new_notebook()
     source.cells = [
@@ -419,7 +419,7 @@ def test_release_check_catches_solutions_and_hidden_tests(tmp_path):
 
 
 def test_report_csv_has_one_row_per_cell_and_a_total(tmp_path):
-    from tito.core.grading import Score, report_csv
+    from tito.grading.gradebook import Score, report_csv
 
     text = report_csv([
         Score("ann", "04_losses", "losses-test-mse", 10.0, 10.0),

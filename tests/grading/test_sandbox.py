@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from _support import ROOT, make_copy, tito
-from tito.core import sandbox as sb
-from tito.core.grading import OutputBudget, _within_output_limit
+from tito.grading import sandbox as sb
+from tito.grading.execute import OutputBudget, _within_output_limit
 
 BWRAP = shutil.which("bwrap")
 needs_bwrap = pytest.mark.skipif(

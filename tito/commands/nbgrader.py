@@ -9,7 +9,7 @@ report. A module's optional stretch part is its own assignment
 release before grading (grade_ids, edited or deleted locked cells, by
 nbgrader's checksums); a broken submission is reported and the others are
 still graded. Student code runs only in a sandboxed kernel
-(tito.core.sandbox).
+(tito.grading.sandbox).
 """
 
 from __future__ import annotations
@@ -169,7 +169,7 @@ def add_arguments(parser) -> None:
 
 
 def _add_sandbox_arguments(parser) -> None:
-    from tito.core.sandbox import LIMITS
+    from tito.grading.sandbox import LIMITS
 
     group = parser.add_argument_group(
         "sandbox", "Student code runs in a bubblewrap sandbox (Linux):\n"
@@ -200,7 +200,7 @@ def run(args) -> int:
     if step in ("init", "report"):
         return int(_STEP_FUNCS[step](args) or 0)
     from tito.core.fsutil import exclusive_lock
-    from tito.core.grading import course_from
+    from tito.grading.course import course_from
     from tito.core.project import find_root
 
     course = course_from(find_root(), args.course)
@@ -215,7 +215,7 @@ def run(args) -> int:
 
 
 def _setup(args, require=True):
-    from tito.core.grading import course_from, require_nbgrader
+    from tito.grading.course import course_from, require_nbgrader
     from tito.core.project import find_root
 
     root = find_root()
@@ -257,7 +257,7 @@ def _modules(root, args, course=None):
 
 
 def _init(args) -> int:
-    from tito.core.grading import DEFAULT_TIMEOUT, init_course
+    from tito.grading.course import DEFAULT_TIMEOUT, init_course
 
     _, course = _setup(args, require=False)
     _check_timeout(args.timeout)
@@ -268,7 +268,7 @@ def _init(args) -> int:
               f"to rewrite {course.show(course.config_file)}")
     for line in init_course(course, timeout, args.force):
         print(line)
-    from tito.core.sandbox import find_bwrap
+    from tito.grading.sandbox import find_bwrap
 
     if sys.platform.startswith("linux") and find_bwrap() is None:
         print("! bubblewrap is not installed, so autograde will refuse to "
@@ -281,7 +281,7 @@ def _init(args) -> int:
 def _generate(args) -> int:
     from tito.core.errors import TitoError
     from tito.core.fsutil import atomic_write_text, backup
-    from tito.core.grading import graded_cells
+    from tito.grading.notebooks import graded_cells
     from tito.core.notebooks import instructor_notebook, notebook_text
 
     root, course = _setup(args)
@@ -311,9 +311,9 @@ def _generate(args) -> int:
 
 def _release(args) -> int:
     from tito.core.errors import TitoError
-    from tito.core.grading import (generate_assignment, graded_cells,
-                                   nbgrader_session, parse_notebook,
-                                   read_notebook, release_problems)
+    from tito.grading.run import generate_assignment, nbgrader_session
+    from tito.grading.notebooks import (graded_cells, parse_notebook,
+                                        read_notebook, release_problems)
     from tito.core.notebooks import instructor_notebook, notebook_text
 
     root, course = _setup(args)
@@ -358,8 +358,8 @@ def _release(args) -> int:
 
 def _collect(args) -> int:
     from tito.core.errors import TitoError
-    from tito.core.grading import (find_incoming, parse_notebook,
-                                   place_submission)
+    from tito.grading.collect import find_incoming, place_submission
+    from tito.grading.notebooks import parse_notebook
     from tito.core.project import resolve
 
     root, course = _setup(args)
@@ -430,7 +430,7 @@ def _students(course, slug, student):
 def _released(course, module, explicit: bool):
     """The release notebook, or an error (explicit) / None (--all)."""
     from tito.core.errors import TitoError
-    from tito.core.grading import has_assignment
+    from tito.grading.gradebook import has_assignment
 
     path = course.release(module.slug)
     if path.is_file() and has_assignment(course, module.slug):
@@ -444,8 +444,8 @@ def _released(course, module, explicit: bool):
 
 
 def _run_checks(course, slug, release_path, students):
-    from tito.core.grading import (check_submission, read_notebook,
-                                   release_reference)
+    from tito.grading.checks import check_submission, release_reference
+    from tito.grading.notebooks import read_notebook
 
     release_nb, _ = read_notebook(release_path)
     reference = release_reference(release_nb)
@@ -500,12 +500,13 @@ def _check_prerequisites(root, module) -> None:
 
 def _autograde(args) -> int:
     from tito.core.errors import TitoError
-    from tito.core.grading import (autograde_student, execution_incidents,
-                                   nbgrader_session, submission_score)
+    from tito.grading.run import autograde_student, nbgrader_session
+    from tito.grading.checks import execution_incidents
+    from tito.grading.gradebook import submission_score
 
     from tito.core.project import discover
-    from tito.core.sandbox import (Sandbox, hidden_package_files,
-                                   limits_from, require)
+    from tito.grading.sandbox import (Sandbox, hidden_package_files,
+                                      limits_from, require)
 
     root, course = _setup(args)
     _check_timeout(args.timeout)
@@ -595,7 +596,7 @@ NO_SANDBOX = ("no sandbox (--no-sandbox): student code ran with your "
 
 def _feedback(args) -> int:
     from tito.core.errors import TitoError
-    from tito.core.grading import generate_feedback, nbgrader_session
+    from tito.grading.run import generate_feedback, nbgrader_session
 
     root, course = _setup(args)
     explicit = not args.all
@@ -645,7 +646,8 @@ def _feedback(args) -> int:
 def _report(args) -> int:
     from tito.core.errors import TitoError
     from tito.core.fsutil import atomic_write_text, backup
-    from tito.core.grading import assignment_names, read_scores, report_csv
+    from tito.grading.gradebook import (assignment_names, read_scores,
+                                        report_csv)
     from tito.core.project import resolve
 
     root, course = _setup(args)

@@ -35,11 +35,12 @@ bwrap keeps just CAP_SETUID/SETGID/SETPCAP for a small start-up step
 (`Limits`).
 
 `SandboxKernelManager` is the jupyter_client kernel manager nbgrader's
-Execute step uses (tito.core.grading sets it): it wraps the kernel command
-in bwrap, switches ZMQ to Unix sockets, tells jupyter_client to interrupt
-through the control channel (a SIGINT to bwrap would end the sandbox),
-keeps the kernel's raw stdout/stderr to a bounded size, and stops the
-whole sandbox when its processes together use more memory than the limit.
+Execute step uses (tito.grading.execute sets it): it wraps the kernel
+command in bwrap, switches ZMQ to Unix sockets, tells jupyter_client to
+interrupt through the control channel (a SIGINT to bwrap would end the
+sandbox), keeps the kernel's raw stdout/stderr to a bounded size, and
+stops the whole sandbox when its processes together use more memory
+than the limit.
 """
 
 from __future__ import annotations
