@@ -1053,9 +1053,11 @@ assert 0.9 < act_bytes / weight_bytes < 1.1  # "about as much memory"
 #
 # The last test builds the MNIST MLP from your layers, checks its output
 # and parameter count, and checks that `eval()` makes the model
-# deterministic and equal to a plain NumPy forward pass.
+# deterministic and equal to a plain NumPy forward pass. It carries no
+# points: a bug in one layer already cost its step's points, and should
+# not cost them twice.
 
-# %% nbgrader={"grade": true, "grade_id": "layers-test-module", "locked": true, "points": 10, "schema_version": 3, "solution": false, "task": false}
+# %% nbgrader={"grade": false, "grade_id": "layers-test-module", "locked": true, "points": 0, "schema_version": 3, "solution": false, "task": false}
 def test_module():
     """🔬 Module Test: Layers"""
     print("🔬 Module Test: Layers...")

@@ -58,21 +58,20 @@ class Target:
 
 TARGETS = {
     "01_tensor": Target(
-        "tensor-matmul", ("tensor-test-matmul", "tensor-test-module"),
+        "tensor-matmul", ("tensor-test-matmul",),
         ("    return _wrap(np.matmul(a, b))",
          "    return _wrap(np.matmul(a, b).astype(np.float32))"),
-        ("tensor-test-matmul", "tensor-test-module")),
+        ("tensor-test-matmul",), module_test="tensor-test-module"),
     "02_activations": Target(
-        "activations-relu",
-        ("activations-test-relu", "activations-test-module"),
+        "activations-relu", ("activations-test-relu",),
         ("    return from_numpy(out)",
          "    return from_numpy(out.astype(np.float32))"),
-        ("activations-test-relu",)),
+        ("activations-test-relu",), module_test="activations-test-module"),
     "03_layers": Target(
-        "layers-dropout", ("layers-test-dropout", "layers-test-module"),
+        "layers-dropout", ("layers-test-dropout",),
         ("    return from_numpy(out)",
          "    return from_numpy(out.astype(np.float32))"),
-        ("layers-test-dropout",)),
+        ("layers-test-dropout",), module_test="layers-test-module"),
     "04_losses": Target(
         "losses-mse", ("losses-test-mse",),
         ("    return reduce_losses(diff * diff, reduction)",
