@@ -18,7 +18,13 @@ nbgrader's own API and compared with what each submission deserves:
            test cells deleted                    undone, the deleted tests
                                                  are put back and graded
   bob      invalid JSON                          reported, not graded; the
-                                                 batch goes on
+                                                 batch goes on; in the CSV
+                                                 with a status saying why
+
+The release is due at DUE; olga hands in 26 hours late (by her file's
+modification time) and loses 10% per started day (--late-penalty 10);
+mallory's folder carries an nbgrader exchange timestamp.txt, on time.
+Autograde runs two submissions at a time (--jobs 2) in a SQLite gradebook.
 """
 
 from __future__ import annotations
@@ -27,8 +33,10 @@ import copy
 import csv
 import json
 import os
+import re
 import zipfile
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -38,6 +46,10 @@ from _support import make_copy, module_slugs, tito
 pytestmark = pytest.mark.slow
 
 TIMEOUT = 8  # seconds per cell while autograding (the loops cost this)
+DUE = datetime(2026, 11, 2, 12, 0)  # UTC
+ON_TIME = DUE.replace(day=1)  # every file's time, but for olga's
+OLGA_LATE_HOURS = 26  # two started days: 20% off at 10% a day
+MALLORY_STAMP = "2026-11-02 11:59:00.000000 UTC"  # her timestamp.txt
 COURSE = "assignments"
 BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
@@ -236,6 +248,7 @@ class Graded:
     scores: dict  # student -> {grade_id: score}, from the gradebook
     autograde: object  # CompletedProcess of tito nbgrader autograde
     inbox: Path
+    handed_in: dict  # student -> (timestamp, seconds late, penalty)
 
 
 @pytest.fixture(scope="module")
@@ -246,9 +259,15 @@ def repo(tmp_path_factory) -> Path:
     make_copy(dest)
     r = tito(dest, "export", "--all", "--reference")
     assert r.returncode == 0, r.stdout + r.stderr
-    r = tito(dest, "nbgrader", "init", "--timeout", str(TIMEOUT))
+    r = tito(dest, "nbgrader", "init", "--timeout", str(TIMEOUT),
+             "--late-penalty", "10")
     assert r.returncode == 0, r.stdout + r.stderr
     return dest
+
+
+def _epoch(moment: datetime) -> float:
+    """A naive UTC time as seconds since the epoch."""
+    return moment.replace(tzinfo=timezone.utc).timestamp()
 
 
 def _read(path: Path) -> dict:
@@ -267,14 +286,30 @@ def _gradebook_scores(course: Path, slug: str) -> dict:
     return out
 
 
+def _gradebook_lateness(course: Path, slug: str) -> dict:
+    from nbgrader.api import Gradebook
+
+    out = {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}",
+                   "tinytorch") as gb:
+        for sub in gb.find_assignment(slug).submissions:
+            (snb,) = sub.notebooks
+            out[sub.student_id] = (sub.timestamp, sub.total_seconds_late,
+                                   snb.late_submission_penalty)
+    return out
+
+
 @pytest.fixture(scope="module", params=module_slugs())
 def graded(request, repo, tmp_path_factory, autograde_flags) -> Graded:
     slug = request.param
     assert slug in TARGETS, f"add {slug} to TARGETS in {__file__}"
     course = repo / COURSE
-    for step in ("generate", "release"):
-        r = tito(repo, "nbgrader", step, "--module", slug)
-        assert r.returncode == 0, r.stdout + r.stderr
+    r = tito(repo, "nbgrader", "generate", "--module", slug)
+    assert r.returncode == 0, r.stdout + r.stderr
+    r = tito(repo, "nbgrader", "release", "--module", slug, "--due",
+             f"{DUE:%Y-%m-%d %H:%M} UTC")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "due 2026-11-02 12:00 UTC" in r.stdout, r.stdout
     source = _read(course / "source" / slug / f"{slug}.ipynb")
     release = _read(course / "release" / slug / f"{slug}.ipynb")
 
@@ -289,6 +324,11 @@ def graded(request, repo, tmp_path_factory, autograde_flags) -> Graded:
             path = inbox / "flat" / f"{student}.ipynb"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(nb, indent=1), encoding="utf-8")
+        when = _epoch(ON_TIME) if student != "olga" else (
+            _epoch(DUE) + OLGA_LATE_HOURS * 3600)
+        os.utime(path, (when, when))
+    (inbox / "by-folder" / "mallory" / "timestamp.txt").write_text(
+        MALLORY_STAMP + "\n", encoding="utf-8")
     with zipfile.ZipFile(inbox / "late.zip", "w") as zf:
         zf.writestr("bob.ipynb", '{"cells": [')  # broken JSON
         zf.writestr("../escape.ipynb", "{}")  # never extracted
@@ -302,11 +342,12 @@ def graded(request, repo, tmp_path_factory, autograde_flags) -> Graded:
     assert not (course / "submitted" / "escape").exists()
 
     autograde = tito(repo, "nbgrader", "autograde", "--module", slug,
-                     *autograde_flags, timeout=900)
+                     "--jobs", "2", *autograde_flags, timeout=900)
     points = {_gid(c): float(_meta(c)["points"]) for c in release["cells"]
               if _meta(c).get("grade")}
     return Graded(slug, repo, course, source, release, points,
-                  _gradebook_scores(course, slug), autograde, inbox)
+                  _gradebook_scores(course, slug), autograde, inbox,
+                  _gradebook_lateness(course, slug))
 
 
 def _expect(g: Graded, student: str, zero: set[str]) -> None:
@@ -451,8 +492,19 @@ def test_tampered_locked_cells_are_reported_and_undone(graded):
     # deleted test is put back and graded (the part is solved: full marks)
     _expect(graded, "mallory", calls)
     assert graded.scores["mallory"][deleted] == graded.points[deleted] > 0
-    for student in ("alice", "ulrich", "olga", "sam", "leo", "carl"):
-        assert f"✓ {student}: all " in out, (student, out)
+    findings = [line for line in out.splitlines()
+                if line.startswith(("  ! ", "  ✗ "))]
+    assert {line.split()[1] for line in findings} == {"mallory:", "bob:"}
+    summary = [line for line in out.splitlines()
+               if "changed what they must not" in line]
+    assert summary == [f"! {graded.slug}: changed what they must not: "
+                       "mallory (locked cells edited or deleted)"], out
+    # nbgrader's per-cell checksum warnings stay out of the log
+    logs = "".join(p.read_text(encoding="utf-8") for p in
+                   (graded.course / "logs").glob(
+                       f"autograde-{graded.slug}-*.log"))
+    assert "Missing grade cell" in logs  # the log is there
+    assert "Attribute 'checksum'" not in logs
 
 
 # ------------------------------------------------- feedback and report
@@ -466,6 +518,13 @@ def test_feedback_is_written_for_graded_students(graded):
         f"{graded.slug}.html"
     text = html.read_text(encoding="utf-8")
     assert _target_test(graded.source, graded.slug) in text
+    # formulas render offline: MathJax beside the page, no CDN at all
+    assert "cdnjs" not in text and "mathjax" in text.lower()
+    scripts = re.findall(r'<script[^>]*src="([^"]+)"', text)
+    assert scripts == ["mathjax.js"], scripts
+    local = html.parent / "mathjax.js"
+    assert local.stat().st_size > 1_000_000
+    assert b"MathJax" in local.read_bytes()[:200_000]
     r = tito(graded.repo, "nbgrader", "feedback", "--module", graded.slug,
              "--student", "bob")
     assert r.returncode == 1
@@ -477,11 +536,12 @@ def test_report_csv_matches_the_gradebook(graded):
     r = tito(graded.repo, "nbgrader", "report", "--module", graded.slug,
              "--output", str(out))
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "submitted but not graded: bob" in r.stderr
+    assert f"{graded.slug}: not graded: bob" in r.stderr
     with open(out, newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert list(rows[0]) == ["student", "assignment", "grade_id", "points",
-                             "max_points"]
+                             "max_points", "status", "submitted",
+                             "hours_late", "penalty", "feedback"]
     cells = [r for r in rows if r["grade_id"] != "total"]
     totals = {r["student"]: r for r in rows if r["grade_id"] == "total"}
     got = {}
@@ -491,10 +551,29 @@ def test_report_csv_matches_the_gradebook(graded):
         got.setdefault(row["student"], {})[row["grade_id"]] = \
             float(row["points"])
     assert got == graded.scores
+    # every collected student has a total row; bob's says why he has none
+    assert set(totals) == set(STUDENTS)
+    maximum = sum(graded.points.values())
+    assert totals["bob"]["points"] == ""
+    assert float(totals["bob"]["max_points"]) == maximum
+    assert totals["bob"]["status"].startswith(
+        "not graded: 04_losses.ipynb: not valid notebook JSON".replace(
+            "04_losses", graded.slug)), totals["bob"]
     for student, scores in graded.scores.items():
-        assert float(totals[student]["points"]) == sum(scores.values())
-        assert float(totals[student]["max_points"]) == sum(
-            graded.points.values())
+        row = totals[student]
+        assert row["status"] == "graded", row
+        penalty = float(row["penalty"] or 0)
+        assert float(row["points"]) == sum(scores.values()) - penalty
+        assert float(row["max_points"]) == maximum
+    # olga: 26 h late, two started days at 10%: 20% of her score off
+    olga = totals["olga"]
+    assert float(olga["hours_late"]) == OLGA_LATE_HOURS
+    assert float(olga["penalty"]) == pytest.approx(
+        0.2 * sum(graded.scores["olga"].values()))
+    assert olga["submitted"] == "2026-11-03 14:00 UTC"
+    assert totals["mallory"]["submitted"] == "2026-11-02 11:59 UTC"
+    assert totals["alice"]["hours_late"] == "" and \
+        totals["alice"]["penalty"] == ""
     # the release order of the cells
     alice = [r["grade_id"] for r in cells if r["student"] == "alice"]
     assert alice == list(graded.points)
@@ -507,3 +586,130 @@ def test_report_csv_matches_the_gradebook(graded):
     assert any(b.read_text(encoding="utf-8") == "my notes\n"
                for b in backups), backups
     assert str(backups[0].name) in r.stdout
+    # by default the report goes into the course folder
+    r = tito(graded.repo, "nbgrader", "report", "--module", graded.slug)
+    assert r.returncode == 0, r.stderr
+    assert (graded.course / "grades.csv").read_text(encoding="utf-8") == \
+        out.read_text(encoding="utf-8")
+
+
+def test_grades_csv_is_ignored_by_git():
+    from _support import ROOT
+
+    lines = (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert "grades*.csv" in lines and "assignments/" in lines
+
+
+def test_lateness_is_recorded_and_penalised(graded):
+    """timestamp.txt from collect reaches nbgrader's gradebook; the
+    late-penalty plugin takes 10% per started day off the late one."""
+    stamp, late, penalty = graded.handed_in["olga"]
+    assert stamp == DUE.replace(day=3, hour=14)
+    assert late == OLGA_LATE_HOURS * 3600
+    assert penalty == pytest.approx(0.2 * sum(
+        graded.scores["olga"].values()))
+    assert graded.handed_in["alice"] == (ON_TIME, 0, None)
+    assert graded.handed_in["mallory"][:2] == (
+        datetime(2026, 11, 2, 11, 59), 0)  # from her timestamp.txt
+    line = next(l for l in graded.autograde.stdout.splitlines()
+                if "] olga " in l)
+    assert "26 h late" in line, line
+    for student in ("bob", "olga"):
+        folder = graded.course / "submitted" / student / graded.slug
+        assert (folder / "timestamp.txt").is_file()
+
+
+def test_release_is_the_learner_notebook_but_for_nbgrader_metadata(graded):
+    """`tito nbgrader release` gives students what `tito notebook` gives
+    a learner: same cells, ids, stubs, setup cell; only nbgrader's own
+    metadata (checksums, cell types, the lock) is added."""
+    import nbformat
+
+    from _support import part
+    from tito.core.notebooks import learner_notebook
+
+    learner = json.loads(nbformat.writes(learner_notebook(
+        part(graded.slug))))
+    release = graded.release
+    assert release["metadata"] == learner["metadata"]
+    assert len(release["cells"]) == len(learner["cells"])
+    added = {"checksum", "cell_type"}
+    for mine, theirs in zip(release["cells"], learner["cells"]):
+        assert mine["id"] == theirs["id"]
+        assert _src(mine) == _src(theirs), mine["id"]
+        assert mine["cell_type"] == theirs["cell_type"]
+        meta, want = dict(mine["metadata"]), dict(theirs["metadata"])
+        lock = {k: meta.pop(k) for k in ("editable", "deletable")
+                if k in meta}
+        assert set(lock.values()) <= {False}, lock
+        got_nb, want_nb = meta.pop("nbgrader", {}), want.pop("nbgrader", {})
+        assert meta == want, mine["id"]
+        assert set(got_nb) - set(want_nb) <= added, mine["id"]
+        assert {k: got_nb[k] for k in want_nb} == want_nb, mine["id"]
+    stubs = [c for c in release["cells"] if _meta(c).get("solution")]
+    assert stubs
+    for cell in stubs:
+        assert f'raise NotImplementedError("{_gid(cell)}: ' in _src(cell) \
+            or f"raise NotImplementedError('{_gid(cell)}: " in _src(cell)
+        assert "# YOUR CODE HERE" in _src(cell)
+
+
+@pytest.mark.parametrize("graded", module_slugs()[:1], indirect=True)
+def test_only_new_or_changed_submissions_are_graded_again(graded,
+                                                          autograde_flags):
+    """Run again: nothing is graded (every fingerprint matches); alice
+    hands in a changed notebook: only she is graded, her feedback is
+    flagged stale, and `feedback` rewrites only hers. (One module: the
+    machinery is the same for all.)"""
+    repo, slug = graded.repo, graded.slug
+    r = tito(repo, "nbgrader", "feedback", "--module", slug)
+    assert r.returncode == 0, r.stdout + r.stderr
+    r = tito(repo, "nbgrader", "feedback", "--module", slug)
+    assert "7 feedback page(s) already up to date" in r.stdout, r.stdout
+    r = tito(repo, "nbgrader", "autograde", "--module", slug, "--jobs",
+             "2", *autograde_flags, timeout=600)
+    assert r.returncode == 1, r.stdout + r.stderr  # bob is still broken
+    assert "7 submission(s) unchanged since graded" in r.stdout, r.stdout
+    assert "graded 0 of 8 submission(s), 7 unchanged" in r.stdout
+    # alice changes a comment in a solution, on time
+    path = graded.inbox / "flat" / "alice.ipynb"
+    nb = _read(path)
+    first = next(c for c in nb["cells"] if _meta(c).get("solution"))
+    first["source"] = _src(first) + "\n# checked again\n"
+    path.write_text(json.dumps(nb, indent=1), encoding="utf-8")
+    os.utime(path, (_epoch(ON_TIME) + 60, _epoch(ON_TIME) + 60))
+    r = tito(repo, "nbgrader", "collect", "--module", slug, str(path))
+    assert r.returncode == 0 and "(updated" in r.stdout, r.stdout
+    before = _report_totals(repo, slug)
+    assert before["alice"]["status"] == \
+        "graded; submission changed since (regrade)"
+    r = tito(repo, "nbgrader", "autograde", "--module", slug, "--jobs",
+             "2", *autograde_flags, timeout=600)
+    graded_lines = [l for l in r.stdout.splitlines() if l.startswith("  [")]
+    assert len(graded_lines) == 1 and "] alice … " in graded_lines[0], \
+        r.stdout
+    assert "feedback of 1 student(s) is older than the grade just given " \
+        f"(alice): tito nbgrader feedback --module {slug}" in r.stdout
+    after = _report_totals(repo, slug)
+    assert after["alice"]["status"] == "graded"
+    assert after["alice"]["feedback"] == "stale"
+    assert after["olga"]["feedback"] == "current"
+    r = tito(repo, "nbgrader", "feedback", "--module", slug)
+    assert "6 feedback page(s) already up to date" in r.stdout, r.stdout
+    assert "✓ alice: " in r.stdout and "✓ olga" not in r.stdout
+    assert _report_totals(repo, slug)["alice"]["feedback"] == "current"
+    # --force grades everyone again: the same grades
+    r = tito(repo, "nbgrader", "autograde", "--module", slug, "--force",
+             "--student", "sam", *autograde_flags, timeout=600)
+    assert r.returncode == 0 and "[1/1] sam … " in r.stdout, r.stdout
+    assert _gradebook_scores(graded.course, slug)["sam"] == \
+        graded.scores["sam"]
+
+
+def _report_totals(repo: Path, slug: str) -> dict:
+    r = tito(repo, "nbgrader", "report", "--module", slug, "-o", "-")
+    assert r.returncode == 0, r.stderr
+    import io
+
+    return {row["student"]: row for row in csv.DictReader(
+        io.StringIO(r.stdout)) if row["grade_id"] == "total"}

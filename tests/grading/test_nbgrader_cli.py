@@ -108,7 +108,8 @@ def _config_options(path: Path) -> dict[str, dict]:
 def _configurable(section: str):
     for module in ("nbgrader.coursedir", "nbgrader.preprocessors",
                    "nbgrader.converters", "nbgrader.apps",
-                   "nbconvert.preprocessors"):
+                   "nbconvert.preprocessors",
+                   "tito.grading.late"):  # the late-penalty plugin
         cls = getattr(importlib.import_module(module), section, None)
         if cls is not None:
             return cls
@@ -175,7 +176,8 @@ def test_unreleased_module_cannot_be_graded(course):
     assert "tito nbgrader release --module 04_losses" in lines[1]
     _one_clear_error(tito(repo, "nbgrader", "release", "--module", "04"),
                      "tito nbgrader generate --module 04_losses")
-    _one_clear_error(tito(repo, "nbgrader", "report"), "no grades yet")
+    _one_clear_error(tito(repo, "nbgrader", "report"), "no grades and no "
+                     "submissions")
 
 
 @pytest.mark.slow
@@ -351,6 +353,8 @@ def test_submission_check_reports_what_was_tampered(tmp_path):
     bad.cells.append(dup)
     bad.cells.append(_cell("mine", "x = 1", locked=True))  # unknown id
     bad.cells[0].metadata["nbgrader"]["points"] = 100  # solution: 100 pts
+    bad.cells.append(nbformat.v4.new_code_cell("print('mine')"))  # added
+    bad.cells.append(nbformat.v4.new_markdown_cell("my notes"))  # added
     found = check_submission("bob", _write(bad, tmp_path / "b.ipynb"),
                              reference)
     assert found.gradable
@@ -362,6 +366,8 @@ def test_submission_check_reports_what_was_tampered(tmp_path):
     assert "locked cell test-g was deleted" in text
     assert found.metadata == ["answer (points)"]
     assert "nbgrader metadata changed: answer (points)" in text
+    assert found.added == ["code", "markdown"]
+    assert "cells added: 2 (1 code, 1 markdown)" in text
 
     # unlocking a read-only cell changes nbgrader's checksum too (a graded
     # cell counts as locked whatever its flag says)
@@ -379,7 +385,7 @@ def test_submission_check_reports_what_was_tampered(tmp_path):
 
 
 def test_release_check_catches_solutions_and_hidden_tests(tmp_path):
-    from tito.grading.notebooks import release_problems
+    from tito.grading.release import release_problems
 
     source = nbformat.v4.new_notebook()
     source.cells = [
@@ -418,25 +424,72 @@ def test_release_check_catches_solutions_and_hidden_tests(tmp_path):
         "test-f is missing from the release"]
 
 
-def test_report_csv_has_one_row_per_cell_and_a_total(tmp_path):
-    from tito.grading.gradebook import Score, report_csv
+def test_report_csv_has_one_row_per_cell_and_a_total_per_student():
+    from tito.grading.report import Row, to_csv
 
-    text = report_csv([
-        Score("ann", "04_losses", "losses-test-mse", 10.0, 10.0),
-        Score("ann", "04_losses", "losses-test-bce", 0.0, 7.5),
-        Score("ann", "03_layers", "layers-test-module", 2.5, 5.0),
-        Score("bob", "04_losses", "losses-test-mse", None, 10.0),
+    text = to_csv([
+        Row("ann", "04_losses", "losses-test-mse", 10.0, 10.0),
+        Row("ann", "04_losses", "losses-test-bce", 0.0, 7.5),
+        Row("ann", "04_losses", "total", 9.0, 17.5, "graded",
+            "2026-12-02 09:30 UTC", 16.5, 1.0, "stale"),
+        Row("bob", "04_losses", "total", None, 17.5,
+            "not graded: not valid notebook JSON", "", None, None, "none"),
     ])
     assert text.splitlines() == [
-        "student,assignment,grade_id,points,max_points",
-        "ann,04_losses,losses-test-mse,10,10",
-        "ann,04_losses,losses-test-bce,0,7.5",
-        "ann,04_losses,total,10,17.5",
-        "ann,03_layers,layers-test-module,2.5,5",
-        "ann,03_layers,total,2.5,5",
-        "bob,04_losses,losses-test-mse,,10",
-        "bob,04_losses,total,0,10",
+        "student,assignment,grade_id,points,max_points,status,submitted,"
+        "hours_late,penalty,feedback",
+        "ann,04_losses,losses-test-mse,10,10,,,,,",
+        "ann,04_losses,losses-test-bce,0,7.5,,,,,",
+        "ann,04_losses,total,9,17.5,graded,2026-12-02 09:30 UTC,16.5,1,"
+        "stale",
+        "bob,04_losses,total,,17.5,not graded: not valid notebook JSON,,,,"
+        "none",
     ]
+
+
+def test_late_penalty_per_started_day_and_due_dates():
+    from datetime import datetime, timezone
+
+    from tito.grading.late import (late_text, parse_due, parse_stamp,
+                                   penalty_percent, stamp)
+
+    assert penalty_percent(0, 10) == 0 and penalty_percent(-5, 10) == 0
+    assert penalty_percent(1, 10) == 10  # a second late: a started day
+    assert penalty_percent(86400, 10) == 10
+    assert penalty_percent(86401, 10) == 20
+    assert penalty_percent(30 * 86400, 10) == 100  # never more than all
+    assert penalty_percent(86400 * 3, 0) == 0  # recorded, not penalised
+    assert parse_due("2026-12-01 17:00 UTC") == datetime(2026, 12, 1, 17)
+    assert parse_due("2026-12-01T17:00+01:00") == datetime(2026, 12, 1, 16)
+    end_of_day = datetime(2026, 12, 1, 23, 59, 59).astimezone()  # local
+    assert parse_due("2026-12-01") == end_of_day.astimezone(
+        timezone.utc).replace(tzinfo=None)
+    assert parse_due("none") is None
+    when = datetime(2026, 12, 1, 16, 59, 1)
+    assert parse_stamp(stamp(when.replace(tzinfo=timezone.utc))) == when
+    assert late_text(59) == "1 min late"
+    assert late_text(2 * 3600 + 5 * 60) == "2 h 5 min late"
+    assert late_text(3 * 86400 - 1) == "3 days late"
+    from tito.core.errors import TitoError
+
+    with pytest.raises(TitoError, match="--due must be a date"):
+        parse_due("next tuesday-ish")
+
+
+def test_shards_split_a_class_exactly_once():
+    from tito.grading.batch import in_shard, parse_shard
+
+    students = [f"s{k:03d}" for k in range(200)]
+    shards = [[s for s in students if in_shard(s, (i, 3))]
+              for i in (1, 2, 3)]
+    assert sorted(sum(shards, [])) == students  # each exactly once
+    assert all(40 < len(s) < 95 for s in shards), [len(s) for s in shards]
+    assert parse_shard("2/3") == (2, 3) and parse_shard(None) is None
+    from tito.core.errors import TitoError
+
+    for bad in ("0/2", "3/2", "1", "a/b"):
+        with pytest.raises(TitoError, match="--shard must be i/n"):
+            parse_shard(bad)
 
 
 @pytest.mark.slow

@@ -659,8 +659,24 @@ def test_every_attack_actually_ran(run):
             :2000])
 
 
+def _shown_in_the_sandbox(repo: Path) -> str:
+    """The text of the package files a kernel grading SLUG may read
+    (given code such as tinytorch/testing.py may share a line with a
+    solution: reading it there is no leak)."""
+    from tito.core.project import discover, resolve
+    from tito.grading.sandbox import hidden_package_files
+
+    hidden = {p.resolve() for p in hidden_package_files(
+        resolve(repo, SLUG), discover(repo))}
+    return "\n".join(p.read_text(encoding="utf-8") for p in
+                     sorted((repo / "tinytorch").rglob("*.py"))
+                     if p.resolve() not in hidden)
+
+
 def test_no_attacker_output_leaks_solutions_tests_or_gradebook(run):
-    secrets = _secret_lines(run.source, run.release)
+    shown = _shown_in_the_sandbox(run.repo)
+    secrets = {s for s in _secret_lines(run.source, run.release)
+               if s not in shown}
     assert len(secrets) > 20  # the check below has something to find
     for student in ("eve", "fred", "gus", "hank", "ivan", "kim", "mel",
                     "pat", "zed"):

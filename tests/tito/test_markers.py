@@ -132,7 +132,7 @@ def test_the_marker_text_is_written_in_one_module():
     # notebooks, export, check, lint and grading all read it from there
     for user in ("tito/core/notebooks.py", "tito/core/exporter.py",
                  "tito/commands/check.py", "tito/core/lint.py",
-                 "tito/grading/notebooks.py"):
+                 "tito/grading/release.py"):
         assert "tito.core.markers" in (ROOT / user).read_text(
             encoding="utf-8"), user
 

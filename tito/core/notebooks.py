@@ -115,6 +115,33 @@ def setup_cell(part: Part):
     return cell
 
 
+def learner_source(cell) -> str:
+    """A code cell's source as learners get it: each solution region a
+    stub naming the cell's grade_id and function, hidden tests gone."""
+    meta = cell.metadata.get("nbgrader", {})
+    source = cell.source
+    if BEGIN_SOLUTION in source:
+        source = stub_solutions(source, meta.get("grade_id", "this part"))
+    if BEGIN_HIDDEN in source:
+        source = strip_region(source, BEGIN_HIDDEN, END_HIDDEN)
+    return source
+
+
+def with_setup_cell(nb, part: Part):
+    """`nb` with the Colab setup cell before its first code cell."""
+    first_code = next((i for i, c in enumerate(nb.cells)
+                       if c.cell_type == "code"), len(nb.cells))
+    nb.cells.insert(first_code, setup_cell(part))
+    return nb
+
+
+def assignment_notebook(part: Part):
+    """The instructor notebook nbgrader starts from: the source with the
+    learner notebook's setup cell, so a release is the learner notebook
+    (tito.grading.release stubs it as learner_notebook does)."""
+    return with_setup_cell(instructor_notebook(part), _part(part))
+
+
 def learner_notebook(part: Part | None, instructor=None):
     """The instructor notebook with solutions stubbed and hidden tests gone.
 
@@ -124,19 +151,10 @@ def learner_notebook(part: Part | None, instructor=None):
     nb = copy.deepcopy(instructor if instructor is not None
                        else instructor_notebook(part))
     for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        meta = cell.metadata.get("nbgrader", {})
-        source = cell.source
-        if BEGIN_SOLUTION in source:
-            source = stub_solutions(source, meta.get("grade_id", "this part"))
-        if BEGIN_HIDDEN in source:
-            source = strip_region(source, BEGIN_HIDDEN, END_HIDDEN)
-        cell.source = source
+        if cell.cell_type == "code":
+            cell.source = learner_source(cell)
     if part is not None:
-        first_code = next((i for i, c in enumerate(nb.cells)
-                           if c.cell_type == "code"), len(nb.cells))
-        nb.cells.insert(first_code, setup_cell(part))
+        with_setup_cell(nb, _part(part))
     return nb
 
 

@@ -23,6 +23,7 @@ class SubmissionCheck:
     edited: list[str] = field(default_factory=list)
     deleted_locked: list[str] = field(default_factory=list)
     metadata: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)  # cell kinds, in order
 
     @property
     def gradable(self) -> bool:
@@ -48,6 +49,12 @@ class SubmissionCheck:
         if self.unknown:
             lines.append("cells with grade_ids not in the release: "
                          + ", ".join(self.unknown))
+        if self.added:
+            kinds = {k: self.added.count(k) for k in sorted(set(self.added))}
+            said = ", ".join(f"{n} {k}" for k, n in kinds.items())
+            runs = " (added code runs when graded)" if "code" in kinds \
+                else ""
+            lines.append(f"cells added: {len(self.added)} ({said}){runs}")
         if self.metadata:
             lines.append("nbgrader metadata changed: "
                          + ", ".join(self.metadata)
@@ -62,11 +69,20 @@ def _flags(meta: dict) -> dict:
     return {key: meta.get(key) for key in FLAGS}
 
 
-def release_reference(release_nb) -> dict[str, dict]:
-    """grade_id -> what the release says about that cell."""
+class Reference(dict):
+    """grade_id -> what the release says about that cell; `cells`: the
+    release's cells without a grade_id, by id (None when it has none)."""
+
+    plain: list = []
+
+
+def release_reference(release_nb) -> Reference:
+    """What a submission is checked against (see Reference)."""
     from nbgrader.utils import compute_checksum, is_locked
 
-    ref = {}
+    ref = Reference()
+    ref.plain = [cell.get("id") for cell in release_nb.cells
+                 if not nbgrader_meta(cell).get("grade_id")]
     for cell in release_nb.cells:
         meta = nbgrader_meta(cell)
         gid = meta.get("grade_id")
@@ -117,12 +133,27 @@ def check_submission(student: str, path: Path,
             changed = True
         if changed or cell.cell_type != ref["cell_type"]:
             result.edited.append(gid)
+    result.added = _added_cells(nb, getattr(reference, "plain", []))
     result.duplicated = sorted(g for g, n in seen.items()
                                if n > 1 and g in reference)
     result.missing = [g for g in reference if g not in seen]
     result.deleted_locked = [g for g in result.missing
                              if reference[g]["locked"]]
     return result
+
+
+def _added_cells(nb, plain: list) -> list[str]:
+    """Kinds of the cells without a grade_id that the release did not
+    have: by cell id when every cell has one, else by count."""
+    mine = [cell for cell in nb.cells
+            if not nbgrader_meta(cell).get("grade_id")]
+    if all(cell.get("id") for cell in mine) and all(plain):
+        known = set(plain)
+        return [cell.cell_type for cell in mine
+                if cell.get("id") not in known]
+    extra = len(mine) - len(plain)
+    return [cell.cell_type for cell in mine[len(mine) - extra:]] \
+        if extra > 0 else []
 
 
 def execution_incidents(course: Course, student: str,

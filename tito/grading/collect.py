@@ -1,13 +1,21 @@
-"""Student notebooks from files, folders and zip archives, into submitted/."""
+"""Student notebooks from files, folders and zip archives, into submitted/.
+
+Each submission is copied byte for byte to
+submitted/STUDENT/NN_name/NN_name.ipynb, with the time it was handed in
+beside it in timestamp.txt (tito.grading.late), where nbgrader reads it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from tito.core.errors import TitoError
-from tito.core.fsutil import backup
+from tito.core.fsutil import atomic_write_text, backup
 from tito.grading.course import STUDENT_RE, Course
+from tito.grading.late import (TIMESTAMP_FILE, parse_stamp, stamp,
+                               stamp_of_mtime)
 
 
 @dataclass
@@ -17,6 +25,17 @@ class Incoming:
     student: str
     data: bytes
     origin: str
+    timestamp: str = ""  # when it was handed in (nbgrader's format, UTC)
+    stamp_from: str = "mtime"  # 'timestamp.txt' or 'mtime'
+
+
+@dataclass
+class _Entry:
+    parts: tuple[str, ...]  # the path below what was given
+    data: bytes
+    origin: str
+    timestamp: str
+    stamp_from: str
 
 
 def find_incoming(paths: list[Path], slug: str,
@@ -25,7 +44,9 @@ def find_incoming(paths: list[Path], slug: str,
 
     Layouts: STUDENT.ipynb; a folder of STUDENT.ipynb files; a folder of
     STUDENT/ folders holding one notebook each (or NN_name.ipynb among
-    several); a .zip holding either layout. Returns (found, skipped).
+    several), also as nbgrader's exchange names them
+    (STUDENT+NN_name+TIME/); a .zip holding either layout. Returns
+    (found, skipped).
     """
     found: list[Incoming] = []
     skipped: list[str] = []
@@ -42,7 +63,7 @@ def find_incoming(paths: list[Path], slug: str,
         elif path.suffix == ".zip":
             entries = _zip_entries(path)
         elif path.suffix == ".ipynb":
-            entries = [((path.name,), path.read_bytes(), str(path))]
+            entries = [_file_entry(path, (path.name,))]
         else:
             raise TitoError(f"{path} is not a notebook, folder or .zip",
                             hint="give STUDENT.ipynb files, folders of "
@@ -52,13 +73,29 @@ def find_incoming(paths: list[Path], slug: str,
     return found, skipped
 
 
+def _file_entry(path: Path, parts: tuple[str, ...],
+                own_folder: bool = True) -> _Entry:
+    """A notebook on disk; handed in at the time in its folder's
+    timestamp.txt (when the folder is the student's own and the file is
+    readable), else at its modification time."""
+    data = path.read_bytes()
+    beside = path.parent / TIMESTAMP_FILE
+    if own_folder and beside.is_file():
+        text = beside.read_text(encoding="utf-8", errors="replace")
+        if parse_stamp(text) is not None:
+            return _Entry(parts, data, str(path), text.strip(),
+                          TIMESTAMP_FILE)
+    return _Entry(parts, data, str(path), stamp_of_mtime(
+        path.stat().st_mtime), "mtime")
+
+
 def _dir_entries(folder: Path):
     out = []
     for p in sorted(folder.rglob("*.ipynb")):
         rel = p.relative_to(folder).parts
         if any(part.startswith(".") for part in rel):
             continue  # .ipynb_checkpoints and hidden folders
-        out.append((rel, p.read_bytes(), str(p)))
+        out.append(_file_entry(p, rel, own_folder=len(rel) > 1))
     return out
 
 
@@ -73,6 +110,7 @@ def _zip_entries(path: Path):
                         "folder") from None
     out = []
     with archive:
+        names = set(archive.namelist())
         for info in archive.infolist():
             name = info.filename
             parts = tuple(p for p in name.replace("\\", "/").split("/")
@@ -82,55 +120,83 @@ def _zip_entries(path: Path):
                     or any(p.startswith(".") or p == "__MACOSX"
                            for p in parts)):
                 continue
-            out.append((parts, archive.read(info), f"{path}:{name}"))
+            beside = "/".join(name.split("/")[:-1] + [TIMESTAMP_FILE])
+            text = archive.read(beside).decode("utf-8", "replace") \
+                if len(parts) > 1 and beside in names else ""
+            if parse_stamp(text) is not None:
+                when, source = text.strip(), TIMESTAMP_FILE
+            else:  # the archive's time of the file, local time
+                when, source = stamp(datetime(*info.date_time)), "mtime"
+            out.append(_Entry(parts, archive.read(info), f"{path}:{name}",
+                              when, source))
     return out
 
 
-def _assign_students(entries, slug: str, student: str | None):
-    """Map (parts, data, origin) entries to students."""
-    by_folder: dict[str, list] = {}
-    for parts, data, origin in entries:
+def _assign_students(entries: list[_Entry], slug: str, student: str | None):
+    """Map entries to students."""
+    by_folder: dict[str, list[_Entry]] = {}
+    for entry in entries:
         if student:
-            yield Incoming(student, data, origin), None
-        elif len(parts) == 1:
-            yield _incoming(Path(parts[0]).stem, data, origin)
+            yield _incoming(student, entry, check=False)
+        elif len(entry.parts) == 1:
+            yield _incoming(Path(entry.parts[0]).stem, entry)
         else:
-            by_folder.setdefault(parts[0], []).append((parts, data, origin))
+            by_folder.setdefault(entry.parts[0], []).append(entry)
     for folder, items in sorted(by_folder.items()):
         if len(items) > 1:
-            named = [it for it in items if it[0][-1] == f"{slug}.ipynb"]
+            named = [it for it in items if it.parts[-1] == f"{slug}.ipynb"]
             if len(named) != 1:
-                names = ", ".join("/".join(it[0]) for it in items)
+                names = ", ".join("/".join(it.parts) for it in items)
                 yield None, (f"{folder}: several notebooks ({names}) and "
                              f"none is {slug}.ipynb; skipped")
                 continue
             items = named
-        _, data, origin = items[0]
-        yield _incoming(folder, data, origin)
+        # nbgrader's exchange names a submission STUDENT+ASSIGNMENT+TIME
+        yield _incoming(folder.split("+")[0] if "+" in folder else folder,
+                        items[0])
 
 
-def _incoming(student: str, data: bytes, origin: str):
-    if not STUDENT_RE.match(student):
-        return None, (f"{origin}: '{student}' is not a usable student id "
-                      "(letters, digits, _ . @ -); skipped")
-    return Incoming(student, data, origin), None
+def _incoming(student: str, entry: _Entry, check: bool = True):
+    if check and not STUDENT_RE.match(student):
+        return None, (f"{entry.origin}: '{student}' is not a usable "
+                      "student id (letters, digits, _ . @ -); skipped")
+    return Incoming(student, entry.data, entry.origin, entry.timestamp,
+                    entry.stamp_from), None
 
 
 def place_submission(course: Course, slug: str,
                      item: Incoming) -> tuple[str, Path | None]:
-    """Write a submission; back up a different one that was there.
+    """Write a submission and its timestamp.txt; back up a different one
+    that was there (with its timestamp.txt).
 
     Returns (state, backup path): state is 'new', 'updated' or
-    'unchanged'.
+    'unchanged' (then the time it was first handed in stays).
     """
     target = course.submission(item.student, slug)
+    when = target.parent / TIMESTAMP_FILE
     saved = None
     if target.exists():
         if target.read_bytes() == item.data:
+            if not when.exists() and item.timestamp:
+                atomic_write_text(when, item.timestamp + "\n")
             return "unchanged", None
-        saved = backup(target, course.backups / "submitted" / item.student)
+        folder = course.backups / "submitted" / item.student
+        saved = backup(target, folder)
+        if when.exists():
+            backup(when, folder)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp")
     tmp.write_bytes(item.data)
     tmp.replace(target)
+    if item.timestamp:
+        atomic_write_text(when, item.timestamp + "\n")
     return ("updated" if saved else "new"), saved
+
+
+def handed_in(course: Course, slug: str, student: str) -> datetime | None:
+    """When the student handed the submission in (naive UTC), if known."""
+    path = course.submission(student, slug).parent / TIMESTAMP_FILE
+    try:
+        return parse_stamp(path.read_text(encoding="utf-8"))
+    except OSError:
+        return None

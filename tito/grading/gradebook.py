@@ -1,8 +1,14 @@
-"""Reading grades back from nbgrader's gradebook, and the CSV report."""
+"""Reading grades back from nbgrader's gradebook; due dates.
+
+Every function opens the gradebook for one short session (nbgrader's
+Gradebook), so parallel graders and a PostgreSQL server see it closed
+between calls.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from tito.grading.course import COURSE_ID, Course
 from tito.grading.notebooks import graded_cells, read_notebook
@@ -61,50 +67,75 @@ def assignment_names(course: Course) -> list[str]:
         return sorted(a.name for a in gb.assignments)
 
 
-def report_csv(scores: list[Score]) -> str:
-    """student, assignment, grade_id, points, max_points; a total per
-    student and assignment (grade_id `total`)."""
-    import csv
-    import io
+@dataclass(frozen=True)
+class Result:
+    """One submission as the gradebook has it."""
 
-    def fmt(x):
-        if x is None:
-            return ""
-        return f"{x:g}"
+    score: float  # before any late penalty
+    max_score: float
+    penalty: float = 0.0  # points a late penalty takes off
+    timestamp: datetime | None = None  # handed in (naive UTC)
+    seconds_late: float = 0.0
 
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["student", "assignment", "grade_id", "points",
-                     "max_points"])
-    key = None
-    total = maximum = 0.0
-    for s in scores + [None]:
-        current = None if s is None else (s.student, s.assignment)
-        if key is not None and current != key:
-            writer.writerow([key[0], key[1], "total", fmt(total),
-                             fmt(maximum)])
-            total = maximum = 0.0
-        if s is None:
-            break
-        key = current
-        writer.writerow([s.student, s.assignment, s.grade_id,
-                         fmt(s.points), fmt(s.max_points)])
-        total += s.points or 0.0
-        maximum += s.max_points
-    return buf.getvalue()
+    @property
+    def final(self) -> float:
+        return max(0.0, self.score - self.penalty)
+
+
+def _result(sub) -> Result:
+    return Result(float(sub.score or 0.0), float(sub.max_score or 0.0),
+                  float(sub.late_submission_penalty or 0.0), sub.timestamp,
+                  float(sub.total_seconds_late or 0.0))
+
+
+def submission_result(course: Course, slug: str,
+                      student: str) -> Result | None:
+    """One submission, read back from the gradebook."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(course.db_url, COURSE_ID) as gb:
+        try:
+            return _result(gb.find_submission(slug, student))
+        except MissingEntry:
+            return None
+
+
+def submission_results(course: Course, slug: str) -> dict[str, Result]:
+    """student -> Result of every submission of `slug` in the gradebook."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(course.db_url, COURSE_ID) as gb:
+        try:
+            assignment = gb.find_assignment(slug)
+        except MissingEntry:
+            return {}
+        return {sub.student_id: _result(sub)
+                for sub in assignment.submissions}
 
 
 def submission_score(course: Course, slug: str,
                      student: str) -> tuple[float, float] | None:
     """(score, max) of one submission, read back from the gradebook."""
+    result = submission_result(course, slug, student)
+    return None if result is None else (result.score, result.max_score)
+
+
+def set_due_date(course: Course, slug: str, due: datetime | None) -> None:
+    """The assignment's due date (naive UTC; None: no due date)."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(course.db_url, COURSE_ID) as gb:
+        gb.update_or_create_assignment(slug, duedate=due)
+
+
+def due_date(course: Course, slug: str) -> datetime | None:
     from nbgrader.api import Gradebook, MissingEntry
 
     with Gradebook(course.db_url, COURSE_ID) as gb:
         try:
-            sub = gb.find_submission(slug, student)
+            return gb.find_assignment(slug).duedate
         except MissingEntry:
             return None
-        return float(sub.score or 0.0), float(sub.max_score or 0.0)
 
 
 def has_assignment(course: Course, slug: str) -> bool:

@@ -41,6 +41,19 @@ def load_config(course: Course, timeout: int | None = None):
     return config
 
 
+def _quiet_checksums(record) -> bool:
+    """Drop nbgrader's "Attribute 'checksum' for cell ... has changed!".
+
+    nbgrader logs it for every locked cell of every submission whose
+    notebook metadata differs in any way from the source's; tito's check
+    (tito.grading.checks) says which cells were really edited, and who.
+    """
+    try:
+        return "Attribute 'checksum' for cell" not in record.getMessage()
+    except Exception:
+        return True
+
+
 class RunLog:
     """One log file per tito command: nbgrader's messages and kernels'."""
 
@@ -57,6 +70,7 @@ class RunLog:
         handler = logging.StreamHandler(self._handle)
         handler.setFormatter(logging.Formatter(
             "[%(levelname)s %(asctime)s] %(message)s", "%H:%M:%S"))
+        handler.addFilter(_quiet_checksums)
         self.logger.addHandler(handler)
         self._handler = handler
 
@@ -160,7 +174,10 @@ def generate_assignment(course: Course, slug: str, log: RunLog) -> None:
     from nbgrader.converters import GenerateAssignment
     from nbgrader.coursedir import CourseDirectory
 
+    from tito.grading.release import release_preprocessors
+
     config = load_config(course)
+    config.GenerateAssignment.preprocessors = release_preprocessors()
     coursedir = CourseDirectory(config=config, log=log.logger)
     coursedir.assignment_id = slug
     app = GenerateAssignment(coursedir=coursedir, config=config,

@@ -61,6 +61,10 @@ from pathlib import Path
 from tito.core.errors import TitoError
 
 SANDBOX_UID = SANDBOX_GID = 65534  # nobody / nogroup
+# Parallel graders run by root give each worker's kernels a uid of their
+# own (no account has it), so RLIMIT_NPROC, counted per uid, bounds each
+# sandbox alone: one submission's fork bomb cannot starve its neighbour.
+WORKER_UID_BASE = 1_900_000_000
 SANDBOX_RUN = "/run/tito"  # a small tmpfs: the connection file, sockets
 CONNECTION_FILE = SANDBOX_RUN + "/kernel.json"
 SANDBOX_IPC = SANDBOX_RUN + "/kernel"  # ZMQ sockets kernel-1 ... kernel-5
@@ -202,6 +206,7 @@ class Sandbox:
     python: str = sys.executable  # runs the start-up step
     prefixes: tuple[Path, ...] | None = None  # None: this Python's
     privileged: bool | None = None  # bwrap run by root (None: if we are)
+    uid: int = SANDBOX_UID  # the kernel's uid when root starts it
 
     @property
     def as_root(self) -> bool:
@@ -351,7 +356,7 @@ class Sandbox:
         # parents before children (a stable sort keeps everything else)
         mounts.sort(key=lambda op: len(Path(op[-1]).parts))
         args += _layout(mounts) + ["--chdir", str(cwd)]
-        config = json.dumps({"uid": SANDBOX_UID, "gid": SANDBOX_GID,
+        config = json.dumps({"uid": self.uid, "gid": SANDBOX_GID,
                              "limits": self.limits.rlimits()})
         return args + ["--", self.python, "-I", "-S", "-c", WRAPPER, config,
                        *argv]
