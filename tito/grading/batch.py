@@ -167,7 +167,19 @@ class Outcome:
 
 
 def grade(course: Course, job: Job, log) -> Outcome:
-    """Grade one submission in this process (log: a RunLog)."""
+    """Grade one submission in this process (log: a RunLog); whatever
+    goes wrong is that submission's problem, never the batch's."""
+    try:
+        return _grade(course, job, log)
+    except Exception as exc:
+        import traceback
+
+        log.write(traceback.format_exc())
+        return Outcome(job.student, f"{type(exc).__name__}: {exc}"[:300],
+                       0.0)
+
+
+def _grade(course: Course, job: Job, log) -> Outcome:
     from tito.grading.checks import execution_incidents
     from tito.grading.gradebook import submission_result
     from tito.grading.run import autograde_student
@@ -216,11 +228,7 @@ def _worker_grade(job: Job) -> Outcome:
     if job.sandbox is not None:
         job = replace(job, sandbox=replace(
             job.sandbox, uid=WORKER_UID_BASE + _WORKER["index"]))
-    try:
-        return grade(_WORKER["course"], job, _WORKER["log"])
-    except Exception as exc:  # never lose the batch to one submission
-        return Outcome(job.student, f"{type(exc).__name__}: {exc}"[:300],
-                       0.0)
+    return grade(_WORKER["course"], job, _WORKER["log"])
 
 
 def grade_all(root: Path, course: Course, jobs: list[Job], workers: int,
@@ -247,9 +255,15 @@ def grade_all(root: Path, course: Course, jobs: list[Job], workers: int,
         initargs=(str(root), str(course.path), course.db, log_name,
                   context.Value("i", 0)))
     try:
-        futures = [pool.submit(_worker_grade, job) for job in jobs]
+        futures = {pool.submit(_worker_grade, job): job for job in jobs}
         for future in cf.as_completed(futures):
-            done(future.result())
+            try:
+                outcome = future.result()
+            except Exception as exc:  # the worker itself died
+                outcome = Outcome(futures[future].student,
+                                  f"its grading worker died ({exc})"[:300],
+                                  0.0)
+            done(outcome)
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
         raise
