@@ -89,7 +89,7 @@
 # which returns the data of both Tensors as NumPy arrays of one float
 # dtype, or raises one line that says what was wrong (a shape mismatch, a
 # NaN, a label out of range) and how to fix it. The checks live in
-# `tinytorch/core/checks.py`; you never need to read them. Two rules for
+# `tinytorch/core/checks/`; you never need to read them. Two rules for
 # your code, and the tests check both:
 #
 # - The arrays share memory with the caller's Tensors, so never change
