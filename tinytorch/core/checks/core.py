@@ -452,6 +452,20 @@ def probabilities(name: str, predictions, targets
     return p, t
 
 
+def whole_indices(name: str, t: np.ndarray, c: int) -> None:
+    """ValueError unless float targets `t` hold whole numbers (ints pass)."""
+    if t.dtype.kind != "f":
+        return
+    bad = ~np.isfinite(t)
+    bad[~bad] = t[~bad] != np.floor(t[~bad])
+    if bad.any():
+        index = first(bad)
+        raise ValueError(
+            f"{name}: targets must be whole class indices, got "
+            f"{fmt(t[index])} at targets[{at(index)}]. Hint: pass class "
+            f"numbers 0..{c - 1}, not probabilities or scores.")
+
+
 def class_targets(name: str, logits_, targets, ignore_index: int = -100
                   ) -> tuple[np.ndarray, np.ndarray]:
     """(scores (N, C) as floats, targets (N,) as integer indices 0..C-1).
@@ -484,15 +498,7 @@ def class_targets(name: str, logits_, targets, ignore_index: int = -100
         raise ValueError(f"{name}: targets must have shape ({n},), one class "
                          f"index per row of logits {(n, c)}, got {t.shape}. "
                          f"Hint: {hint}.")
-    if t.dtype.kind == "f":
-        bad = ~np.isfinite(t)
-        bad[~bad] = t[~bad] != np.floor(t[~bad])
-        if bad.any():
-            index = first(bad)
-            raise ValueError(
-                f"{name}: targets must be whole class indices, got "
-                f"{fmt(t[index])} at targets[{at(index)}]. Hint: pass class "
-                f"numbers 0..{c - 1}, not probabilities or scores.")
+    whole_indices(name, t, c)
     skipped = t == ignore_index
     if skipped.any():
         index = first(skipped)

@@ -14,7 +14,8 @@ import numpy as np
 from tinytorch.core.checks.core import (_float_dtype, _nonempty,
                                         _same_shape_or_raise, _scores,
                                         _unit_interval, at, finite, first,
-                                        floats, fmt, integer, real_data)
+                                        floats, fmt, integer, real_data,
+                                        whole_indices)
 from tinytorch.core.tensor import Tensor
 
 __all__ = [
@@ -206,15 +207,7 @@ def class_scores(name: str, scores, targets, ignore_index=-100, *,
         raise ValueError(f"{name}: targets must have shape {shape}, one "
                          f"class index per {where} of {arg} {z.shape}, got "
                          f"{t.shape}. Hint: {hint}.")
-    if t.dtype.kind == "f":
-        bad = ~np.isfinite(t)
-        bad[~bad] = t[~bad] != np.floor(t[~bad])
-        if bad.any():
-            index = first(bad)
-            raise ValueError(
-                f"{name}: targets must be whole class indices, got "
-                f"{fmt(t[index])} at targets[{at(index)}]. Hint: pass class "
-                f"numbers 0..{c - 1}, not probabilities or scores.")
+    whole_indices(name, t, c)
     kept = np.ones(t.shape, dtype=bool) if ignore_index is None \
         else t != ignore_index
     bad = kept & ((t < 0) | (t >= c))
