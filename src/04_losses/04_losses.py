@@ -245,9 +245,11 @@ def log_softmax(x, dim=-1):
     """
     data, axis = checks.logits("log_softmax", x, dim)
     ### BEGIN SOLUTION
-    shifted = data - np.max(data, axis=axis, keepdims=True)
-    log_sum = np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
-    return from_numpy(shifted - log_sum)
+    m = np.max(data, axis=axis, keepdims=True)  # the largest of each slice
+    shifted = data - m  # now the largest is 0: exp cannot overflow
+    sum_exp = np.sum(np.exp(shifted), axis=axis, keepdims=True)
+    log_probs = shifted - np.log(sum_exp)
+    return from_numpy(log_probs)
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "losses-test-log-softmax", "locked": true, "points": 15, "schema_version": 3, "solution": false, "task": false}
@@ -334,10 +336,12 @@ def reduce_losses(losses, reduction="mean"):
     """
     ### BEGIN SOLUTION
     if reduction == "mean":
-        return from_numpy(losses.mean())
-    if reduction == "sum":
-        return from_numpy(losses.sum())
-    return from_numpy(losses)
+        value = losses.mean()
+    elif reduction == "sum":
+        value = losses.sum()
+    else:  # 'none'
+        value = losses
+    return from_numpy(value)
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "losses-test-reduce", "locked": true, "points": 10, "schema_version": 3, "solution": false, "task": false}
@@ -403,7 +407,8 @@ def mse_loss(predictions, targets, *, reduction="mean"):
     p, t = checks.same_shape("mse_loss", predictions, targets)
     ### BEGIN SOLUTION
     diff = p - t
-    return reduce_losses(diff * diff, reduction)
+    squared = diff * diff
+    return reduce_losses(squared, reduction)
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "losses-test-mse", "locked": true, "points": 20, "schema_version": 3, "solution": false, "task": false}
@@ -492,10 +497,14 @@ def cross_entropy(logits, targets, weight=None, *, ignore_index=-100,
                          label_smoothing=label_smoothing)
     z, t = checks.class_targets("cross_entropy", logits, targets, ignore_index)
     ### BEGIN SOLUTION
-    shifted = z - np.max(z, axis=1, keepdims=True)
-    picked = shifted[np.arange(len(t)), t]
+    rows = np.arange(len(t))
+    m = np.max(z, axis=1, keepdims=True)
+    shifted = z - m  # a new array: z itself is the caller's
+    picked = shifted[rows, t]  # each row's target logit, shifted
     np.exp(shifted, out=shifted)  # reuse the buffer: one (N, C) array
-    return reduce_losses(np.log(np.sum(shifted, axis=1)) - picked, reduction)
+    log_sum_exp = np.log(np.sum(shifted, axis=1))
+    losses = log_sum_exp - picked
+    return reduce_losses(losses, reduction)
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "losses-test-cross-entropy", "locked": true, "points": 30, "schema_version": 3, "solution": false, "task": false}
@@ -614,9 +623,10 @@ def binary_cross_entropy(predictions, targets, weight=None, *,
     checks.core_settings("binary_cross_entropy", weight=weight)
     p, t = checks.probabilities("binary_cross_entropy", predictions, targets)
     ### BEGIN SOLUTION
-    log_p = np.log(np.maximum(p, EPS))
-    log_not_p = np.log(np.maximum(1 - p, EPS))
-    return reduce_losses(-(t * log_p + (1 - t) * log_not_p), reduction)
+    log_p = np.log(np.maximum(p, EPS))  # clamp p ...
+    log_not_p = np.log(np.maximum(1 - p, EPS))  # ... and 1 - p, separately
+    losses = -(t * log_p + (1 - t) * log_not_p)
+    return reduce_losses(losses, reduction)
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "losses-test-bce", "locked": true, "points": 25, "schema_version": 3, "solution": false, "task": false}
