@@ -1,7 +1,7 @@
 """Module 04's optional stretch notebook is its own nbgrader assignment.
 
 `tito nbgrader generate/release --module 04` makes two assignments,
-04_losses (the core, 60 points) and 04_losses_stretch (40 points). A
+04_losses (the core, 100 points) and 04_losses_stretch (its own 100). A
 perfect core is 100% of 04_losses whether or not the stretch was handed
 in; the stretch is graded on its own. Scores are read back from
 nbgrader's gradebook.
@@ -84,10 +84,10 @@ def test_core_and_stretch_are_graded_as_two_assignments(tmp_path):
     r = tito(repo, "nbgrader", "report", "--module", "04")
     assert r.returncode == 0, r.stdout + r.stderr
     assert _totals(r.stdout) == {
-        ("alice", CORE): (60.0, 60.0),
-        ("bob", CORE): (60.0, 60.0),  # 100% of the core assignment
-        ("alice", STRETCH): (40.0, 40.0),
-        ("carol", STRETCH): (0.0, 40.0),
+        ("alice", CORE): (100.0, 100.0),
+        ("bob", CORE): (100.0, 100.0),  # 100% of the core assignment
+        ("alice", STRETCH): (100.0, 100.0),
+        ("carol", STRETCH): (0.0, 100.0),
     }
     # the stretch alone
     r = tito(repo, "nbgrader", "report", "--module", STRETCH)
