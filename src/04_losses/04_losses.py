@@ -253,6 +253,9 @@ def log_softmax(x, dim=-1):
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "losses-test-log-softmax", "locked": true, "points": 15, "schema_version": 3, "solution": false, "task": false}
+from tinytorch.testing import check  # bound afresh for the tests
+
+
 def test_unit_log_softmax():
     """🔬 Unit Test: log_softmax"""
     print("🔬 Unit Test: log_softmax...")
@@ -345,6 +348,9 @@ def reduce_losses(losses, reduction="mean"):
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "losses-test-reduce", "locked": true, "points": 10, "schema_version": 3, "solution": false, "task": false}
+from tinytorch.testing import check  # bound afresh for the tests
+
+
 def test_unit_reduce_losses():
     """🔬 Unit Test: reduce_losses"""
     print("🔬 Unit Test: reduce_losses...")
@@ -412,6 +418,9 @@ def mse_loss(predictions, targets, *, reduction="mean"):
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "losses-test-mse", "locked": true, "points": 20, "schema_version": 3, "solution": false, "task": false}
+from tinytorch.testing import check  # bound afresh for the tests
+
+
 def test_unit_mse_loss():
     """🔬 Unit Test: mse_loss"""
     print("🔬 Unit Test: mse_loss...")
@@ -508,6 +517,9 @@ def cross_entropy(logits, targets, weight=None, *, ignore_index=-100,
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "losses-test-cross-entropy", "locked": true, "points": 30, "schema_version": 3, "solution": false, "task": false}
+from tinytorch.testing import check  # bound afresh for the tests
+
+
 def test_unit_cross_entropy():
     """🔬 Unit Test: cross_entropy"""
     print("🔬 Unit Test: cross_entropy...")
@@ -630,6 +642,9 @@ def binary_cross_entropy(predictions, targets, weight=None, *,
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "losses-test-bce", "locked": true, "points": 25, "schema_version": 3, "solution": false, "task": false}
+from tinytorch.testing import check  # bound afresh for the tests
+
+
 def test_unit_binary_cross_entropy():
     """🔬 Unit Test: binary_cross_entropy"""
     print("🔬 Unit Test: binary_cross_entropy...")
@@ -1021,6 +1036,9 @@ plt.show()
 # step's points, and should not cost them twice.
 
 # %% nbgrader={"grade": false, "grade_id": "losses-test-module", "locked": true, "points": 0, "schema_version": 3, "solution": false, "task": false}
+from tinytorch.testing import check  # bound afresh for the tests
+
+
 def test_module():
     """🧪 Module test: the losses together."""
     print("🧪 Running the Module 04 test...")
