@@ -92,7 +92,7 @@ def main() -> int:
         core = [str(p) for p in tests if not p.name.startswith("test_stretch_")]
         empty = tmp / "test_empty.py"
         empty.write_text("def test_nothing():\n    pass\n", encoding="utf-8")
-        quick = {"TITO_QUICK_PROPERTIES": "1", **ONE_THREAD}
+        quick = dict(ONE_THREAD)  # the quick profile goes in the arguments
         kernel = ("from jupyter_client.manager import start_new_kernel\n"
                   "km, kc = start_new_kernel(kernel_name='python3')\n"
                   "kc.stop_channels(); km.shutdown_kernel(now=True)\n")
@@ -113,9 +113,11 @@ def main() -> int:
              [py, "-c", PYTEST, f"modules/{SLUG}/{SLUG}.ipynb",
               f"modules/{SLUG}/{SLUG}_stretch.ipynb", *NBVAL], None),
             ("pytest --collect-only, core package tests",
-             [py, "-c", PYTEST, *core, *PACKAGE, "--collect-only"], quick),
+             [py, "-c", PYTEST, *core, *PACKAGE, "--collect-only",
+              "--hypothesis-profile=quick"], quick),
             ("pytest, core package tests (what tito runs)",
-             [py, "-c", PYTEST, *core, *PACKAGE], quick),
+             [py, "-c", PYTEST, *core, *PACKAGE,
+              "--hypothesis-profile=quick"], quick),
         ]
         print(f"{args.runs} runs each, load average "
               f"{os.getloadavg()[0]:.1f} at the start")

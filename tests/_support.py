@@ -14,22 +14,33 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 COPY_ITEMS = ["pyproject.toml", "src", "tito", "tinytorch", "tests"]
 
-# `tito test` sets this so a learner's check stays quick (see tito.commands
-# .test); `pytest` and CI leave it unset and run every example.
-QUICK_PROPERTIES_ENV = "TITO_QUICK_PROPERTIES"
+# The quick mode of `tito test`: a Hypothesis profile (registered in
+# tests/conftest.py; `tito test` passes --hypothesis-profile=quick, and
+# `tito test --full`, `python -m pytest` and CI use the default profile).
+from tito.core.testing import QUICK_PROFILE  # noqa: E402  ("quick")
+
+QUICK_SHARE = 4  # the quick profile tries a quarter of the examples
+
+
+def register_profiles() -> None:
+    from hypothesis import settings
+
+    settings.register_profile(QUICK_PROFILE, deadline=None,
+                              derandomize=True,
+                              max_examples=100 // QUICK_SHARE)
 
 
 def property_settings(max_examples: int):
     """Hypothesis settings for a property test: deterministic, no deadline.
 
-    Under `tito test` (without --full) a property test tries a quarter of
-    its examples (at least 10), the first ones of the same deterministic
-    sequence; `python -m pytest` and CI try all `max_examples`.
+    Under the quick profile a property test tries a quarter of its
+    examples (at least 10), the first ones of the same deterministic
+    sequence; otherwise all `max_examples`.
     """
     from hypothesis import settings
 
-    if os.environ.get(QUICK_PROPERTIES_ENV) == "1":
-        max_examples = max(10, max_examples // 4)
+    if settings.default.max_examples < 100:  # the quick profile is loaded
+        max_examples = max(10, max_examples // QUICK_SHARE)
     return settings(deadline=None, max_examples=max_examples,
                     derandomize=True)
 

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from _support import ROOT, make_copy, reference_export_missing
+from _support import ROOT, make_copy, register_profiles, reference_export_missing
 from tito.core.markers import is_optional_part, stub_grade_id
 
 
@@ -47,6 +47,9 @@ def pytest_runtest_setup(item):
         reason = _reference_missing(tuple(marker.args))
         if reason:
             pytest.skip(reason)
+
+
+register_profiles()  # the quick mode of `tito test` (tests/_support.py)
 
 
 @pytest.fixture(scope="session")

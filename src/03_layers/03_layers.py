@@ -64,7 +64,7 @@
 #
 # This notebook builds `tinytorch/core/layers.py`. The package file needs
 # NumPy, your `Tensor` and the given input checks
-# (`tinytorch/core/checks.py`); the activations from Module 02 are
+# (`tinytorch/core/checks/`); the activations from Module 02 are
 # imported further down, only for the tests and demos. As in Module 02,
 # each function starts with given check lines that return NumPy arrays
 # (`float64` stays `float64`, everything else becomes `float32`) or raise

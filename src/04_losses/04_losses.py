@@ -89,7 +89,7 @@
 # which returns the data of both Tensors as NumPy arrays of one float
 # dtype, or raises one line that says what was wrong (a shape mismatch, a
 # NaN, a label out of range) and how to fix it. The checks live in
-# `tinytorch/core/checks.py`; you never need to read them. Two rules for
+# `tinytorch/core/checks/`; you never need to read them. Two rules for
 # your code, and the tests check both:
 #
 # - The arrays share memory with the caller's Tensors, so never change
@@ -245,12 +245,17 @@ def log_softmax(x, dim=-1):
     """
     data, axis = checks.logits("log_softmax", x, dim)
     ### BEGIN SOLUTION
-    shifted = data - np.max(data, axis=axis, keepdims=True)
-    log_sum = np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
-    return from_numpy(shifted - log_sum)
+    m = np.max(data, axis=axis, keepdims=True)  # the largest of each slice
+    shifted = data - m  # now the largest is 0: exp cannot overflow
+    sum_exp = np.sum(np.exp(shifted), axis=axis, keepdims=True)
+    log_probs = shifted - np.log(sum_exp)
+    return from_numpy(log_probs)
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "losses-test-log-softmax", "locked": true, "points": 15, "schema_version": 3, "solution": false, "task": false}
+from tinytorch.testing import check  # bound afresh for the tests
+
+
 def test_unit_log_softmax():
     """🔬 Unit Test: log_softmax"""
     print("🔬 Unit Test: log_softmax...")
@@ -334,13 +339,18 @@ def reduce_losses(losses, reduction="mean"):
     """
     ### BEGIN SOLUTION
     if reduction == "mean":
-        return from_numpy(losses.mean())
-    if reduction == "sum":
-        return from_numpy(losses.sum())
-    return from_numpy(losses)
+        value = losses.mean()
+    elif reduction == "sum":
+        value = losses.sum()
+    else:  # 'none'
+        value = losses
+    return from_numpy(value)
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "losses-test-reduce", "locked": true, "points": 10, "schema_version": 3, "solution": false, "task": false}
+from tinytorch.testing import check  # bound afresh for the tests
+
+
 def test_unit_reduce_losses():
     """🔬 Unit Test: reduce_losses"""
     print("🔬 Unit Test: reduce_losses...")
@@ -403,10 +413,14 @@ def mse_loss(predictions, targets, *, reduction="mean"):
     p, t = checks.same_shape("mse_loss", predictions, targets)
     ### BEGIN SOLUTION
     diff = p - t
-    return reduce_losses(diff * diff, reduction)
+    squared = diff * diff
+    return reduce_losses(squared, reduction)
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "losses-test-mse", "locked": true, "points": 20, "schema_version": 3, "solution": false, "task": false}
+from tinytorch.testing import check  # bound afresh for the tests
+
+
 def test_unit_mse_loss():
     """🔬 Unit Test: mse_loss"""
     print("🔬 Unit Test: mse_loss...")
@@ -492,13 +506,20 @@ def cross_entropy(logits, targets, weight=None, *, ignore_index=-100,
                          label_smoothing=label_smoothing)
     z, t = checks.class_targets("cross_entropy", logits, targets, ignore_index)
     ### BEGIN SOLUTION
-    shifted = z - np.max(z, axis=1, keepdims=True)
-    picked = shifted[np.arange(len(t)), t]
+    rows = np.arange(len(t))
+    m = np.max(z, axis=1, keepdims=True)
+    shifted = z - m  # a new array: z itself is the caller's
+    picked = shifted[rows, t]  # each row's target logit, shifted
     np.exp(shifted, out=shifted)  # reuse the buffer: one (N, C) array
-    return reduce_losses(np.log(np.sum(shifted, axis=1)) - picked, reduction)
+    log_sum_exp = np.log(np.sum(shifted, axis=1))
+    losses = log_sum_exp - picked
+    return reduce_losses(losses, reduction)
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "losses-test-cross-entropy", "locked": true, "points": 30, "schema_version": 3, "solution": false, "task": false}
+from tinytorch.testing import check  # bound afresh for the tests
+
+
 def test_unit_cross_entropy():
     """🔬 Unit Test: cross_entropy"""
     print("🔬 Unit Test: cross_entropy...")
@@ -614,12 +635,16 @@ def binary_cross_entropy(predictions, targets, weight=None, *,
     checks.core_settings("binary_cross_entropy", weight=weight)
     p, t = checks.probabilities("binary_cross_entropy", predictions, targets)
     ### BEGIN SOLUTION
-    log_p = np.log(np.maximum(p, EPS))
-    log_not_p = np.log(np.maximum(1 - p, EPS))
-    return reduce_losses(-(t * log_p + (1 - t) * log_not_p), reduction)
+    log_p = np.log(np.maximum(p, EPS))  # clamp p ...
+    log_not_p = np.log(np.maximum(1 - p, EPS))  # ... and 1 - p, separately
+    losses = -(t * log_p + (1 - t) * log_not_p)
+    return reduce_losses(losses, reduction)
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "losses-test-bce", "locked": true, "points": 25, "schema_version": 3, "solution": false, "task": false}
+from tinytorch.testing import check  # bound afresh for the tests
+
+
 def test_unit_binary_cross_entropy():
     """🔬 Unit Test: binary_cross_entropy"""
     print("🔬 Unit Test: binary_cross_entropy...")
@@ -1011,6 +1036,9 @@ plt.show()
 # step's points, and should not cost them twice.
 
 # %% nbgrader={"grade": false, "grade_id": "losses-test-module", "locked": true, "points": 0, "schema_version": 3, "solution": false, "task": false}
+from tinytorch.testing import check  # bound afresh for the tests
+
+
 def test_module():
     """🧪 Module test: the losses together."""
     print("🧪 Running the Module 04 test...")

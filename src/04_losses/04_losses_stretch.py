@@ -95,6 +95,9 @@ def l1_loss(predictions, targets, *, reduction="mean"):
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "losses-stretch-test-l1", "locked": true, "points": 5, "schema_version": 3, "solution": false, "task": false}
+from tinytorch.testing import check  # bound afresh for the tests
+
+
 def test_unit_l1_loss():
     """🔬 Unit Test: l1_loss"""
     print("🔬 Unit Test: l1_loss...")
@@ -219,6 +222,9 @@ def smooth_l1_loss(predictions, targets, *, reduction="mean", beta=1.0):
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "losses-stretch-test-huber", "locked": true, "points": 8, "schema_version": 3, "solution": false, "task": false}
+from tinytorch.testing import check  # bound afresh for the tests
+
+
 def test_unit_huber():
     """🔬 Unit Test: huber_loss and smooth_l1_loss"""
     print("🔬 Unit Test: huber_loss and smooth_l1_loss...")
@@ -344,6 +350,9 @@ def nll_loss(log_probs, targets, weight=None, *, ignore_index=-100,
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "losses-stretch-test-nll", "locked": true, "points": 10, "schema_version": 3, "solution": false, "task": false}
+from tinytorch.testing import check  # bound afresh for the tests
+
+
 def test_unit_nll_loss():
     """🔬 Unit Test: nll_loss"""
     print("🔬 Unit Test: nll_loss...")
@@ -517,6 +526,9 @@ def cross_entropy(logits, targets, weight=None, *, ignore_index=-100,
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "losses-stretch-test-cross-entropy", "locked": true, "points": 12, "schema_version": 3, "solution": false, "task": false}
+from tinytorch.testing import check  # bound afresh for the tests
+
+
 def test_unit_cross_entropy():
     """🔬 Unit Test: cross_entropy in full"""
     print("🔬 Unit Test: cross_entropy in full...")
@@ -704,6 +716,9 @@ def binary_cross_entropy_with_logits(logits, targets, weight=None, *,
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "losses-stretch-test-bce", "locked": true, "points": 10, "schema_version": 3, "solution": false, "task": false}
+from tinytorch.testing import check  # bound afresh for the tests
+
+
 def test_unit_bce():
     """🔬 Unit Test: binary_cross_entropy(weight) and ..._with_logits"""
     print("🔬 Unit Test: BCE with weights, and from logits...")
@@ -853,6 +868,9 @@ def kl_div(log_probs, targets, *, reduction="mean", log_target=False):
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "losses-stretch-test-kl", "locked": true, "points": 7, "schema_version": 3, "solution": false, "task": false}
+from tinytorch.testing import check  # bound afresh for the tests
+
+
 def test_unit_kl_div():
     """🔬 Unit Test: kl_div"""
     print("🔬 Unit Test: kl_div...")
@@ -967,6 +985,9 @@ def sigmoid_focal_loss(logits, targets, alpha=0.25, gamma=2.0, *,
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "losses-stretch-test-focal", "locked": true, "points": 7, "schema_version": 3, "solution": false, "task": false}
+from tinytorch.testing import check  # bound afresh for the tests
+
+
 def test_unit_focal():
     """🔬 Unit Test: sigmoid_focal_loss"""
     print("🔬 Unit Test: sigmoid_focal_loss...")
@@ -1145,6 +1166,9 @@ def info_nce(queries, keys, temperature=0.07, *, normalize=True,
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "losses-stretch-test-contrastive", "locked": true, "points": 9, "schema_version": 3, "solution": false, "task": false}
+from tinytorch.testing import check  # bound afresh for the tests
+
+
 def test_unit_contrastive():
     """🔬 Unit Test: triplet_margin_loss and info_nce"""
     print("🔬 Unit Test: triplet_margin_loss and info_nce...")
@@ -1546,6 +1570,9 @@ gradients.register(binary_cross_entropy_with_logits,
 from tinytorch.testing import check_gradients
 
 
+from tinytorch.testing import check  # bound afresh for the tests
+
+
 def test_unit_gradients():
     """🔬 Unit Test: the three backward functions"""
     print("🔬 Unit Test: gradients...")
@@ -1766,6 +1793,9 @@ def class_weights(counts, method="inverse", beta=0.999):
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "losses-stretch-test-class-weights", "locked": true, "points": 5, "schema_version": 3, "solution": false, "task": false}
+from tinytorch.testing import check  # bound afresh for the tests
+
+
 def test_unit_class_weights():
     """🔬 Unit Test: class_weights"""
     print("🔬 Unit Test: class_weights...")
@@ -1905,6 +1935,9 @@ def expected_calibration_error(probs, targets, n_bins=15):
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "losses-stretch-test-calibration", "locked": true, "points": 8, "schema_version": 3, "solution": false, "task": false}
+from tinytorch.testing import check  # bound afresh for the tests
+
+
 def test_unit_calibration():
     """🔬 Unit Test: calibration_bins and expected_calibration_error"""
     print("🔬 Unit Test: calibration...")
@@ -2108,6 +2141,9 @@ def peak_extra_mb(call):
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     return (peak - base) / 1e6
+
+
+from tinytorch.testing import check  # bound afresh for the tests
 
 
 def test_unit_cross_entropy_blocked():

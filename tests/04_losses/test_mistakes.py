@@ -48,3 +48,29 @@ def test_table_covers_the_common_mistakes():
                     "missing minus sign", "log2", "log10", "NumPy number",
                     "Python float", "mean over one axis"):
         assert mistake in names, mistake
+
+
+def test_shadowing_check_in_a_solution_cell_forges_nothing():
+    """A solution cell that returns zeros and rebinds `check` to a no-op at
+    its top level still fails: each graded test cell binds the real `check`
+    afresh. (Code in the kernel can still forge its own report in other
+    ways: RELIABILITY.md, Grading.)"""
+    from _learner_losses import CE, Variant, learner_sources
+
+    cheat = Variant("zeros", CE, """
+    return reduce_losses(np.zeros(len(t), dtype=z.dtype), reduction)
+""")
+    namespace: dict = {"__name__": "learner"}
+    outcome = None
+    for gid, source in learner_sources([cheat]):
+        if gid == CE:
+            source += "\n\ncheck = lambda *args, **kwargs: None\n"
+        if "#| export" in source or gid in ("losses-tools", CE):
+            exec(compile(source, gid, "exec"), namespace)
+        elif gid == "losses-test-cross-entropy":
+            try:
+                exec(compile(source, gid, "exec"), namespace)
+            except AssertionError as err:
+                outcome = str(err)
+    assert outcome and outcome.startswith("cross_entropy: returned 0"), \
+        outcome

@@ -229,7 +229,7 @@ def _start_package(module, parts, full=False):
 
     Returns (job or None, {part slug: problem}, {part slug: why not run}).
     """
-    from tito.core.testing import QUICK_PROPERTIES_ENV, PytestRun
+    from tito.core.testing import QUICK_PROFILE, PytestRun
 
     problems, skipped, files = {}, {}, []
     for part in parts:
@@ -265,11 +265,12 @@ def _start_package(module, parts, full=False):
     # must not hide the results of every other file. The package tests
     # need neither nbval nor anyio nor pytest's log capture: not loading
     # them saves about a second per run
+    quick = [] if full else [f"--hypothesis-profile={QUICK_PROFILE}"]
     run = PytestRun(module.root, [str(p) for p in files], "package",
                     ["--continue-on-collection-errors",
-                     "-p", "no:nbval", "-p", "no:anyio", "-p", "no:logging"],
-                    env={QUICK_PROPERTIES_ENV: "0" if full else "1",
-                         **one_thread()})
+                     "-p", "no:nbval", "-p", "no:anyio", "-p", "no:logging",
+                     *quick],
+                    env=one_thread())
     return run, problems, skipped
 
 

@@ -25,8 +25,9 @@ PYTEST_MAIN = ("import sys; sys.modules.setdefault('rfc3987_syntax', None); "
                "import pytest; sys.exit(pytest.main(sys.argv[1:]))")
 
 
-# read by tests/_support.py: property tests try a quarter of their examples
-QUICK_PROPERTIES_ENV = "TITO_QUICK_PROPERTIES"
+# the Hypothesis profile of the quick mode (registered by tests/conftest.py):
+# property tests try a quarter of their examples
+QUICK_PROFILE = "quick"
 
 
 
