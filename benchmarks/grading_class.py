@@ -37,17 +37,14 @@ import json
 import os
 import platform
 import random
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-COPY = ["pyproject.toml", "src", "tito", "tinytorch"]
+from _course import MARKERS, copy_repo, src, tito
+
 SLUG = "04_losses"
-MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
 DUE = "2026-11-02 12:00 UTC"
 DUE_EPOCH = 1793620800.0  # the same moment
 MIX = [("correct", 0.40), ("blank", 0.10), ("partial", 0.15),
@@ -55,22 +52,12 @@ MIX = [("correct", 0.40), ("blank", 0.10), ("partial", 0.15),
        ("wrong-ce", 0.125)]
 
 
-def _tito(repo: Path, *args: str, check: bool = True):
-    env = dict(os.environ, PYTHONPATH=str(repo), PYTHONDONTWRITEBYTECODE="1")
-    r = subprocess.run([sys.executable, "-m", "tito", *args], cwd=repo,
-                       env=env, capture_output=True, text=True)
-    if check and r.returncode != 0:
-        sys.exit(f"tito {' '.join(args)} failed:\n{r.stdout}{r.stderr}")
-    return r
 
 
 def _meta(cell) -> dict:
     return cell.get("metadata", {}).get("nbgrader", {})
 
 
-def _src(cell) -> str:
-    s = cell["source"]
-    return "".join(s) if isinstance(s, list) else s
 
 
 def _plain(text: str) -> str:
@@ -81,7 +68,7 @@ def _plain(text: str) -> str:
 def submissions(source: dict, release: dict, n: int) -> dict[str, str]:
     """student -> notebook text, the mix of the module docstring."""
     rng = random.Random(4)
-    solutions = {_meta(c)["grade_id"]: _plain(_src(c))
+    solutions = {_meta(c)["grade_id"]: _plain(src(c))
                  for c in source["cells"] if _meta(c).get("solution")}
     order = list(solutions)
 
@@ -153,17 +140,10 @@ def submissions(source: dict, release: dict, n: int) -> dict[str, str]:
 
 def prepare(repo: Path, n: int) -> int:
     """The course and its class; returns how many are gradable."""
-    for item in COPY:
-        src = ROOT / item
-        if src.is_dir():
-            shutil.copytree(src, repo / item, ignore=shutil.ignore_patterns(
-                "__pycache__", "*.pyc"))
-        else:
-            shutil.copy2(src, repo / item)
-    _tito(repo, "export", "--all", "--reference")
-    _tito(repo, "nbgrader", "init", "--late-penalty", "10")
-    _tito(repo, "nbgrader", "generate", "--module", SLUG)
-    _tito(repo, "nbgrader", "release", "--module", SLUG, "--due", DUE)
+    copy_repo(repo)
+    tito(repo, "nbgrader", "init", "--late-penalty", "10")
+    tito(repo, "nbgrader", "generate", "--module", SLUG)
+    tito(repo, "nbgrader", "release", "--module", SLUG, "--due", DUE)
     course = repo / "assignments"
     read = lambda sub: json.loads((course / sub / SLUG / f"{SLUG}.ipynb")  # noqa
                                   .read_text(encoding="utf-8"))
@@ -175,7 +155,7 @@ def prepare(repo: Path, n: int) -> int:
         path.write_text(text, encoding="utf-8")
         when = DUE_EPOCH - 3600 if k % 10 else DUE_EPOCH + 30 * 3600
         os.utime(path, (when, when))
-    _tito(repo, "nbgrader", "collect", "--module", SLUG, str(inbox))
+    tito(repo, "nbgrader", "collect", "--module", SLUG, str(inbox))
     return len(subs) - 1
 
 
@@ -196,7 +176,7 @@ def gradebook(repo: Path) -> dict:
 def run(repo: Path, jobs: int, force: bool = True) -> tuple[float, str]:
     args = ["nbgrader", "autograde", "--module", SLUG, "--jobs", str(jobs)]
     started = time.perf_counter()
-    r = _tito(repo, *args, *(["--force"] if force else []), check=False)
+    r = tito(repo, *args, *(["--force"] if force else []), check=False)
     seconds = time.perf_counter() - started
     if r.returncode not in (0, 1):  # 1: the corrupt file, as it should
         sys.exit(f"autograde failed:\n{r.stdout}{r.stderr}")

@@ -26,35 +26,23 @@ import copy
 import json
 import os
 import platform
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-COPY = ["pyproject.toml", "src", "tito", "tinytorch"]
-MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
+from _course import MARKERS, ROOT, copy_repo, src, tito
 
 
-def _tito(repo: Path, *args: str) -> None:
-    env = dict(os.environ, PYTHONPATH=str(repo), PYTHONDONTWRITEBYTECODE="1")
-    r = subprocess.run([sys.executable, "-m", "tito", *args], cwd=repo,
-                       env=env, capture_output=True, text=True)
-    if r.returncode != 0:
-        sys.exit(f"tito {' '.join(args)} failed:\n{r.stdout}{r.stderr}")
 
 
-def _src(cell) -> str:
-    s = cell["source"]
-    return "".join(s) if isinstance(s, list) else s
+
 
 
 def _reference(source: dict, release: dict) -> dict:
     meta = lambda c: c.get("metadata", {}).get("nbgrader", {})  # noqa: E731
-    solutions = {meta(c)["grade_id"]: _src(c) for c in source["cells"]
+    solutions = {meta(c)["grade_id"]: src(c) for c in source["cells"]
                  if meta(c).get("solution")}
     nb = copy.deepcopy(release)
     for cell in nb["cells"]:
@@ -67,19 +55,12 @@ def _reference(source: dict, release: dict) -> dict:
 
 
 def prepare(repo: Path, slugs: list[str], students: int) -> None:
-    for item in COPY:
-        src = ROOT / item
-        if src.is_dir():
-            shutil.copytree(src, repo / item, ignore=shutil.ignore_patterns(
-                "__pycache__", "*.pyc"))
-        else:
-            shutil.copy2(src, repo / item)
-    _tito(repo, "export", "--all", "--reference")
-    _tito(repo, "nbgrader", "init")
+    copy_repo(repo)
+    tito(repo, "nbgrader", "init")
     course = repo / "assignments"
     for slug in slugs:
-        _tito(repo, "nbgrader", "generate", "--module", slug)
-        _tito(repo, "nbgrader", "release", "--module", slug)
+        tito(repo, "nbgrader", "generate", "--module", slug)
+        tito(repo, "nbgrader", "release", "--module", slug)
         source = json.loads((course / "source" / slug / f"{slug}.ipynb")
                             .read_text(encoding="utf-8"))
         release = json.loads((course / "release" / slug / f"{slug}.ipynb")
@@ -90,7 +71,7 @@ def prepare(repo: Path, slugs: list[str], students: int) -> None:
         for k in range(students):
             (inbox / f"student{k:02d}.ipynb").write_text(honest,
                                                          encoding="utf-8")
-        _tito(repo, "nbgrader", "collect", "--module", slug, str(inbox))
+        tito(repo, "nbgrader", "collect", "--module", slug, str(inbox))
 
 
 def measure(repo: Path, slugs: list[str], rounds: int) -> list[dict]:

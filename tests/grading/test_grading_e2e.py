@@ -273,29 +273,25 @@ def _read(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _gradebook_scores(course: Path, slug: str) -> dict:
+def _gradebook(course: Path, slug: str, per_submission) -> dict:
+    """{student: per_submission(submission, its one notebook)}, read from
+    nbgrader's gradebook."""
     from nbgrader.api import Gradebook
 
-    out = {}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}",
                    "tinytorch") as gb:
-        for sub in gb.find_assignment(slug).submissions:
-            (snb,) = sub.notebooks
-            out[sub.student_id] = {g.name: g.score for g in snb.grades}
-    return out
+        return {sub.student_id: per_submission(sub, *sub.notebooks)
+                for sub in gb.find_assignment(slug).submissions}
+
+
+def _gradebook_scores(course: Path, slug: str) -> dict:
+    return _gradebook(course, slug, lambda sub, snb: {
+        g.name: g.score for g in snb.grades})
 
 
 def _gradebook_lateness(course: Path, slug: str) -> dict:
-    from nbgrader.api import Gradebook
-
-    out = {}
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}",
-                   "tinytorch") as gb:
-        for sub in gb.find_assignment(slug).submissions:
-            (snb,) = sub.notebooks
-            out[sub.student_id] = (sub.timestamp, sub.total_seconds_late,
-                                   snb.late_submission_penalty)
-    return out
+    return _gradebook(course, slug, lambda sub, snb: (
+        sub.timestamp, sub.total_seconds_late, snb.late_submission_penalty))
 
 
 @pytest.fixture(scope="module", params=module_slugs())

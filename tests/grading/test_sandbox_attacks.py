@@ -693,7 +693,12 @@ def test_no_attacker_output_leaks_solutions_tests_or_gradebook(run):
         assert leaked == [], (student, leaked[:5])
     # what the reader saw: no course, no repository but tinytorch/
     text = run.text("eve")
-    assert "READ " + str(run.course) not in text
+    own = str(run.course / "autograded" / "eve") + os.sep  # her working folder
+    read = [line.split()[1] for line in text.splitlines()
+            if line.startswith("READ ")]
+    assert any(p.startswith(own) for p in read), read[:5]  # it did read
+    assert [p for p in read if p.startswith(str(run.course))
+            and not p.startswith(own)] == []
     assert "READ " + str(run.repo / "src") not in text
     assert "READ " + str(run.home) not in text
 
