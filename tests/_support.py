@@ -199,3 +199,37 @@ def peak_extra_mb(call) -> float:
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     return (peak - base) / 1e6
+
+
+def one_clear_error(r, *needles: str, command: str = "tito") -> list[str]:
+    """A failed tito run said one clear thing: exit code non-zero, no
+    traceback, stderr exactly `COMMAND...: error: ...` and a `hint: ...`
+    line, each needle somewhere in them. Returns the two lines."""
+    assert r.returncode != 0, r.stdout
+    assert "Traceback" not in r.stderr, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 2, lines
+    assert lines[0].startswith(command) and ": error: " in lines[0], lines
+    assert lines[1].lstrip().startswith("hint: "), lines
+    for needle in needles:
+        assert needle in r.stderr, (needle, lines)
+    return lines
+
+
+BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
+BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+
+
+def regions(source: str) -> tuple[set[str], set[str]]:
+    """Stripped lines inside solution/hidden-test regions, and outside
+    them (the tests' own reading of the markers, not tito's)."""
+    inside, outside, within = set(), set(), False
+    for line in source.split("\n"):
+        s = line.strip()
+        if s in (BEGIN_SOLUTION, BEGIN_HIDDEN):
+            within = True
+        elif s in (END_SOLUTION, END_HIDDEN):
+            within = False
+        else:
+            (inside if within else outside).add(s)
+    return inside, outside

@@ -41,7 +41,8 @@ from pathlib import Path
 
 import pytest
 
-from _support import make_copy, module_slugs, tito
+from _support import (BEGIN_HIDDEN, BEGIN_SOLUTION, END_SOLUTION, make_copy,
+                      module_slugs, regions, tito)
 
 pytestmark = pytest.mark.slow
 
@@ -51,8 +52,6 @@ ON_TIME = DUE.replace(day=1)  # every file's time, but for olga's
 OLGA_LATE_HOURS = 26  # two started days: 20% off at 10% a day
 MALLORY_STAMP = "2026-11-02 11:59:00.000000 UTC"  # her timestamp.txt
 COURSE = "assignments"
-BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
-BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 NBGRADER_KEYS = {"grade", "grade_id", "locked", "points", "schema_version",
                  "solution", "task"}
 
@@ -105,20 +104,6 @@ def _gid(cell) -> str | None:
 def _src(cell) -> str:
     s = cell["source"]
     return "".join(s) if isinstance(s, list) else s
-
-
-def _regions(source: str) -> tuple[set[str], set[str]]:
-    """Stripped lines inside solution/hidden regions, and outside them."""
-    inside, outside, depth = set(), set(), False
-    for line in source.split("\n"):
-        s = line.strip()
-        if s in (BEGIN_SOLUTION, BEGIN_HIDDEN):
-            depth = True
-        elif s in (END_SOLUTION, END_HIDDEN):
-            depth = False
-        else:
-            (inside if depth else outside).add(s)
-    return inside, outside
 
 
 def _without_markers(source: str) -> str:
@@ -380,7 +365,7 @@ def test_release_has_no_solutions_and_no_hidden_tests(graded):
     checked = 0
     for cell in graded.source["cells"]:
         gid = _gid(cell)
-        inside, outside = _regions(_src(cell))
+        inside, outside = regions(_src(cell))
         for line in inside - outside:
             if len(line) >= 10 and not line.startswith("#"):
                 checked += 1
@@ -406,7 +391,7 @@ def test_autograde_finishes_and_reports_the_broken_submission(graded):
     assert "bob" not in graded.scores
     graded_students = set(STUDENTS) - {"bob"}
     assert set(graded.scores) == graded_students, graded.scores
-    assert f"graded 7 of 8 submission(s)" in r.stdout
+    assert "graded 7 of 8 submission(s)" in r.stdout
 
 
 def test_solution_gets_full_marks(graded):

@@ -19,22 +19,15 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from _support import ROOT, make_copy, tito
-
-STEPS = ["init", "generate", "release", "collect", "check", "autograde",
-         "feedback", "report"]
+from _support import ROOT, make_copy, one_clear_error, tito
 
 
 def _one_clear_error(r, *needles: str) -> list[str]:
-    assert r.returncode != 0, r.stdout
-    assert "Traceback" not in r.stderr, r.stderr
-    lines = r.stderr.strip().splitlines()
-    assert len(lines) == 2, lines
-    assert lines[0].startswith("tito nbgrader: error: "), lines
-    assert lines[1].lstrip().startswith("hint: "), lines
-    for needle in needles:
-        assert needle in r.stderr, (needle, lines)
-    return lines
+    return one_clear_error(r, *needles, command="tito nbgrader:")
+
+
+STEPS = ["init", "generate", "release", "collect", "check", "autograde",
+         "feedback", "report"]
 
 
 @pytest.fixture(scope="module")

@@ -64,7 +64,8 @@ from pathlib import Path
 
 import pytest
 
-from _support import ROOT, make_copy, module_slugs, tito
+from _support import (ROOT, BEGIN_SOLUTION, END_SOLUTION, make_copy,
+                      module_slugs, regions, tito)
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(
     shutil.which("bwrap") is None and not os.environ.get("CI"),
@@ -80,8 +81,6 @@ FLAGS = ["--memory", str(LIMITS["memory"]), "--processes",
          "--disk", str(LIMITS["disk"]), "--cpu-time",
          str(LIMITS["cpu_time"])]
 HONEST = ("alice", "bea", "zoe")
-BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
-BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 
 
 # ------------------------------------------------------ notebook helpers
@@ -170,15 +169,9 @@ def _secret_lines(source: dict, release: dict) -> set[str]:
     """
     inside, outside = set(), set()
     for cell in source["cells"]:
-        depth = False
-        for line in _src(cell).split("\n"):
-            s = line.strip()
-            if s in (BEGIN_SOLUTION, BEGIN_HIDDEN):
-                depth = True
-            elif s in (END_SOLUTION, END_HIDDEN):
-                depth = False
-            else:
-                (inside if depth else outside).add(s)
+        cell_inside, cell_outside = regions(_src(cell))
+        inside |= cell_inside
+        outside |= cell_outside
     for cell in release["cells"]:
         outside.update(s.strip() for s in _src(cell).split("\n"))
     given = "\n".join(  # hand-written package files: given, not solutions

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from _support import tito
+from _support import one_clear_error, tito
 
 MODULE = "01_tensor"
 PACKAGE = Path("tinytorch/core/tensor.py")
@@ -37,12 +37,7 @@ def _snapshot(repo: Path) -> dict[Path, bytes]:
 
 
 def _one_clear_error(r: subprocess.CompletedProcess, *needles: str) -> None:
-    assert r.returncode != 0
-    assert "Traceback" not in r.stderr, r.stderr
-    lines = r.stderr.strip().splitlines()
-    assert len(lines) == 2, lines
-    assert lines[0].startswith("tito ") and ": error: " in lines[0], lines
-    assert lines[1].lstrip().startswith("hint: "), lines
+    lines = one_clear_error(r)
     for needle in needles:
         assert needle in lines[0], (needle, lines[0])
 
