@@ -7,7 +7,7 @@ ones of tests/grading:
 
   correct     the reference solution                              40%
   blank       the release as handed out                           10%
-  partial     one to four of the five parts solved                15%
+  partial     the first one to four of the five steps solved      15%
   cheater     locked test of MSE edited to pass, MSE hard-coded   10%
   loop        an infinite loop in MSE                              2%
   reshuffled  reference, a graded cell deleted, two cells added   10%
@@ -82,22 +82,26 @@ def submissions(source: dict, release: dict, n: int) -> dict[str, str]:
                     change(cell, gid)
         return nb
 
+    def edit(cell, old, new):
+        if old not in cell["source"]:  # the reference changed: say so
+            sys.exit(f"{_meta(cell)['grade_id']}: the reference solution "
+                     f"no longer has {old!r}; update benchmarks/"
+                     "grading_class.py")
+        cell["source"] = cell["source"].replace(old, new, 1)
+
     def loop(cell, gid):
         if gid == "losses-mse":
-            cell["source"] = cell["source"].replace(
-                "    diff = ", "    while True:\n        pass\n    diff = ",
-                1)
+            edit(cell, "    diff = ", "    while True:\n        pass\n"
+                 "    diff = ")
 
     def no_shift(cell, gid):
         if gid == "losses-cross-entropy":
-            cell["source"] = cell["source"].replace(
-                "shifted = z - np.max(z, axis=1, keepdims=True)",
-                "shifted = z.copy()", 1)
+            edit(cell, "shifted = z - m", "shifted = z.copy()")
 
     def hard_code(cell, gid):
         if gid == "losses-mse":
-            head = cell["source"].split("    diff = ")[0]
-            cell["source"] = head + "    return from_numpy(np.float32(2.0))"
+            edit(cell, "    diff = ", "    return from_numpy(np.float32(2.0))"
+                 "\n    diff = ")
 
     kinds = []
     for kind, share in MIX:
@@ -114,7 +118,7 @@ def submissions(source: dict, release: dict, n: int) -> dict[str, str]:
         elif kind == "blank":
             nb = copy.deepcopy(release)
         elif kind == "partial":
-            nb = fill(rng.sample(order, rng.randint(1, len(order) - 1)))
+            nb = fill(order[:rng.randint(1, len(order) - 1)])
         elif kind == "loop":
             nb = fill(order, loop)
         elif kind == "wrong-ce":
@@ -173,6 +177,33 @@ def gradebook(repo: Path) -> dict:
     return out
 
 
+# the graded cells each kind should lose (partial: those of the steps
+# after the last one solved; later steps call reduce_losses, step 2)
+ORDER = ["losses-test-log-softmax", "losses-test-reduce", "losses-test-mse",
+         "losses-test-cross-entropy", "losses-test-bce"]  # notebook order
+LOSES = {"correct": set(), "reshuffled": set(),
+         "cheater": {"losses-test-mse"}, "loop": {"losses-test-mse"},
+         "wrong-ce": {"losses-test-cross-entropy"}}
+
+
+def unfair(grades: dict) -> list[str]:
+    """Students whose grade is not what their kind of work earns."""
+    out = []
+    for student, (cells, _) in sorted(grades.items()):
+        kind = student.split("-", 1)[1]
+        lost = {name for name, score in cells.items() if not score}
+        if kind == "blank":
+            ok = lost == set(cells)
+        elif kind == "partial":  # lost a tail of the steps, in order
+            steps = [name for name in ORDER if name in cells]
+            ok = any(lost == set(steps[k:]) for k in range(1, len(steps)))
+        else:
+            ok = lost == LOSES[kind]
+        if not ok:
+            out.append(f"{student} lost {sorted(lost)}")
+    return out
+
+
 def run(repo: Path, jobs: int, force: bool = True) -> tuple[float, str]:
     args = ["nbgrader", "autograde", "--module", SLUG, "--jobs", str(jobs)]
     started = time.perf_counter()
@@ -217,6 +248,7 @@ def main(argv=None) -> int:
             1 for line in out.splitlines() if line.startswith("  ["))}
     base = rows[0]["seconds"]
     same = all(g == grades[0] for g in grades)
+    wrong = unfair(grades[0])
     print(f"\n{'jobs':>4} {'graded':>7} {'total s':>8} {'s/submission':>13}"
           f" {'speed-up':>9}")
     for row in rows:
@@ -228,14 +260,18 @@ def main(argv=None) -> int:
     print(f"same grades in every run (per cell, late penalties): "
           f"{'yes' if same else 'NO'}; {gradable} gradable of "
           f"{args.students}")
+    print(f"every grade what its kind of work earns (correct and reshuffled "
+          f"full marks, cheater, loop and wrong-ce lose exactly their cell, "
+          f"blank nothing, partial the steps after its last): "
+          f"{'yes' if not wrong else 'NO: ' + '; '.join(wrong[:5])}")
     print(f"(Python {machine['python']}, {machine['cpus']} CPUs, load "
           f"before {machine['load_before'][0]:.2f}, {machine['platform']})")
     if args.json:
         Path(args.json).write_text(json.dumps(
             {"machine": machine, "rows": rows, "unchanged": unchanged,
-             "same_grades": same}, indent=1), encoding="utf-8")
+             "same_grades": same, "unfair": wrong}, indent=1), encoding="utf-8")
         print(f"wrote {args.json}")
-    return 0 if same else 1
+    return 0 if same and not wrong else 1
 
 
 if __name__ == "__main__":

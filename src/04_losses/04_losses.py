@@ -39,7 +39,8 @@
 #
 # The core is worth 100 points: each step's test grades that step alone,
 # and the module test at the end (no points) checks that the pieces work
-# together, so one bug never costs twice. Each step is a function, as in
+# together, so one bug never costs twice. Steps 3 to 5 end by calling your
+# `reduce_losses`: write step 2 before them. Each step is a function, as in
 # `torch.nn.functional`; the classes `MSELoss`, `CrossEntropyLoss` and
 # `BinaryCrossEntropyLoss` are given, three lines each, and call your
 # functions. An optional stretch notebook (`04_losses_stretch.ipynb`, its
