@@ -94,16 +94,22 @@ def submission_digest(course: Course, slug: str, student: str) -> str:
     return h.hexdigest()
 
 
-def fingerprint(course: Course, slug: str, student: str,
-                settings: dict) -> str:
-    """Everything the grade of one submission depends on (module doc)."""
+def assignment_digest(course: Course, slug: str, settings: dict) -> str:
+    """What the grade of every submission of `slug` depends on besides
+    the submission itself: the release and source notebooks, the course
+    config and the settings. Read once per assignment, not per student."""
     h = hashlib.sha256(f"tito-grading-{FORMAT}".encode())
-    h.update(submission_digest(course, slug, student).encode())
     _digest(h, "release", course.release(slug))
     _digest(h, "source", course.source(slug))
     _digest(h, "config", course.config_file)
     h.update(json.dumps(settings, sort_keys=True, default=str).encode())
     return h.hexdigest()
+
+
+def fingerprint(assignment: str, submission: str) -> str:
+    """Everything the grade of one submission depends on (module doc):
+    its assignment_digest and its submission_digest."""
+    return hashlib.sha256(f"{assignment}\0{submission}".encode()).hexdigest()
 
 
 @dataclass

@@ -61,7 +61,8 @@ def _autograde(args) -> int:
 
     from tito.core.errors import TitoError
     from tito.core.project import discover
-    from tito.grading.batch import (Job, Record, fingerprint, grade_all,
+    from tito.grading.batch import (Job, Record, assignment_digest,
+                                    fingerprint, grade_all,
                                     package_digest, parse_shard,
                                     read_record, submission_digest,
                                     write_record)
@@ -128,12 +129,14 @@ def _autograde(args) -> int:
                     "limits": asdict(limits), "due": due_date(course, slug),
                     "package": package_digest(root, hidden)}
         in_gradebook = submission_results(course, slug)
-        todo, prints = [], {}
+        common = assignment_digest(course, slug, settings)
+        todo, prints, digests = [], {}, {}
         for check in checks:
             if not check.gradable:
                 continue
             student = check.student
-            prints[student] = fingerprint(course, slug, student, settings)
+            digests[student] = submission_digest(course, slug, student)
+            prints[student] = fingerprint(common, digests[student])
             record = read_record(course, slug, student)
             if (not args.force and record is not None
                     and record.fingerprint == prints[student]
@@ -154,14 +157,14 @@ def _autograde(args) -> int:
               "cell", flush=True)
         count = [0]
 
-        def done(outcome, slug=slug, n=len(todo), prints=prints):
+        def done(outcome, slug=slug, n=len(todo), prints=prints,
+                 digests=digests):
             nonlocal graded
             count[0] += 1
             print(_line(count[0], n, outcome), flush=True)
             student = outcome.student
             write_record(course, slug, student, Record(
-                fingerprint=prints[student],
-                submission=submission_digest(course, slug, student),
+                fingerprint=prints[student], submission=digests[student],
                 problem=outcome.problem, score=outcome.score,
                 max_score=outcome.max_score, penalty=outcome.penalty,
                 incidents=outcome.incidents, seconds=outcome.seconds,
