@@ -46,9 +46,14 @@ def enclosing_name(lines: list[str], index: int, indent: int | None = None,
     return f"{kind} {name}" if kinds else name
 
 
+def nbgrader_meta(cell) -> dict:
+    """A cell's nbgrader metadata, {} if it has none (or a broken one)."""
+    meta = cell.get("metadata", {}).get("nbgrader")
+    return meta if isinstance(meta, dict) else {}
+
+
 def grade_id(cell) -> str | None:
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    gid = meta.get("grade_id") if isinstance(meta, dict) else None
+    gid = nbgrader_meta(cell).get("grade_id")
     return gid if isinstance(gid, str) and gid else None
 
 

@@ -15,6 +15,7 @@ import copy
 import json
 from pathlib import Path
 
+from tito.core.cells import nbgrader_meta
 from tito.core.errors import TitoError
 from tito.core.fsutil import atomic_write_text
 from tito.core.markers import (BEGIN_HIDDEN, BEGIN_SOLUTION, END_HIDDEN,
@@ -118,7 +119,7 @@ def setup_cell(part: Part):
 def learner_source(cell) -> str:
     """A code cell's source as learners get it: each solution region a
     stub naming the cell's grade_id and function, hidden tests gone."""
-    meta = cell.metadata.get("nbgrader", {})
+    meta = nbgrader_meta(cell)
     source = cell.source
     if BEGIN_SOLUTION in source:
         source = stub_solutions(source, meta.get("grade_id", "this part"))
@@ -166,9 +167,8 @@ def todo_counts(nb) -> tuple[int, int]:
     """
     done = total = 0
     for cell in nb.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if cell.cell_type != "code" or not isinstance(meta, dict) or \
-                not meta.get("solution"):
+        meta = nbgrader_meta(cell)
+        if cell.cell_type != "code" or not meta.get("solution"):
             continue
         total += 1
         done += stubs_left(cell.source) == 0

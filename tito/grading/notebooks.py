@@ -5,6 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from tito.core.cells import nbgrader_meta
+
+__all__ = ["read_notebook", "parse_notebook", "nbgrader_meta",
+           "graded_cells"]
 
 
 def read_notebook(path: Path):
@@ -36,11 +40,6 @@ def parse_notebook(data: bytes):
     except Exception as exc:
         return None, f"not a valid notebook ({str(exc)[:120]})"
     return nb, None
-
-
-def nbgrader_meta(cell) -> dict:
-    meta = cell.get("metadata", {}).get("nbgrader")
-    return meta if isinstance(meta, dict) else {}
 
 
 def graded_cells(nb) -> list[tuple[str, float]]:
