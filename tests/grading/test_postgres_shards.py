@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import glob
+import importlib.util
 import json
 import os
 import shutil
@@ -45,11 +46,8 @@ def _bin(name: str) -> str | None:
 def _missing() -> str | None:
     if _bin("initdb") is None or _bin("pg_ctl") is None:
         return "initdb/pg_ctl not found"
-    try:
-        import psycopg2
-        del psycopg2
-    except ImportError:
-        return "psycopg2 not importable"
+    if importlib.util.find_spec("psycopg2") is None:
+        return "psycopg2 not installed"
     return None
 
 
